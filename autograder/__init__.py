@@ -1,0 +1,1 @@
+"""Instructor tooling for ConvNets from Scratch: release, autograde, export and feedback on nbgrader."""

@@ -1,0 +1,77 @@
+"""Instructor command line: `python -m autograder {release,grade,feedback} ...`."""
+import argparse
+import sys
+from pathlib import Path
+
+from .course import assignment_names
+from .export import grade_rows, summary_table, write_grades_csv
+from .feedback import generate_feedback
+from .grading import grade_assignment
+from .release import ReleaseError, generate_release
+
+DEFAULT_GRADING_DIR = "grading"
+
+
+def release_command(args):
+    for assignment in args.assignments or assignment_names():
+        print(f"released {assignment} -> {generate_release(assignment)}")
+
+
+def grade_command(args):
+    results = grade_assignment(args.assignment, args.submissions, args.out,
+                               cell_timeout=args.cell_timeout, notebook_timeout=args.timeout)
+    rows = grade_rows(Path(args.out).resolve(), args.assignment, results)
+    csv_path = Path(args.out) / "grades.csv"
+    write_grades_csv(csv_path, rows)
+    print()
+    print(summary_table(rows))
+    problems = sum(result.status != "graded" for result in results)
+    print(f"\n{len(results)} submissions, {problems} not graded by the tests; grades written to {csv_path}")
+
+
+def feedback_command(args):
+    pages = generate_feedback(args.assignment, args.out, cell_timeout=args.cell_timeout)
+    for page in pages:
+        print(page)
+    print(f"{len(pages)} feedback pages written under {Path(args.out) / 'feedback'}")
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    release = commands.add_parser("release", help="regenerate exercises/ from solutions/")
+    release.add_argument("assignments", nargs="*", help="assignment names (default: all)")
+    release.set_defaults(run=release_command)
+
+    grade = commands.add_parser("grade", help="autograde every submission of an assignment")
+    grade.add_argument("assignment")
+    grade.add_argument("submissions", help="folder in submitted/<student>/<assignment>/ layout, or a .zip of it")
+    grade.set_defaults(run=grade_command)
+
+    feedback = commands.add_parser("feedback", help="write per-student feedback HTML without hidden tests")
+    feedback.add_argument("assignment")
+    feedback.set_defaults(run=feedback_command)
+
+    for command in (grade, feedback):
+        command.add_argument("--out", default=DEFAULT_GRADING_DIR,
+                             help=f"grading folder: gradebook, autograded notebooks, grades.csv (default: {DEFAULT_GRADING_DIR}/)")
+        command.add_argument("--cell-timeout", type=int, default=60,
+                             help="seconds one cell may run before it is interrupted and scores zero (default: 60)")
+    grade.add_argument("--timeout", type=float, default=900,
+                       help="seconds one submission may take in all before it is stopped (default: 900)")
+    return parser
+
+
+def main(argv=None):
+    args = build_parser().parse_args(argv)
+    try:
+        args.run(args)
+    except (ValueError, ReleaseError, RuntimeError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

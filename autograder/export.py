@@ -1,0 +1,56 @@
+"""Write grades.csv: nbgrader's CSV export columns, plus why a zero is not a real zero."""
+import csv
+
+from nbgrader.api import MissingEntry
+
+from .gradebook import open_gradebook
+
+NBGRADER_COLUMNS = ["assignment", "duedate", "timestamp", "student_id", "last_name", "first_name",
+                    "email", "raw_score", "late_submission_penalty", "score", "max_score"]
+COLUMNS = NBGRADER_COLUMNS + ["status", "reason"]
+
+
+def _text(value):
+    return "" if value is None else str(value)
+
+
+def grade_rows(course_dir, assignment, results):
+    """One dict per GradeResult, filled from the gradebook where nbgrader graded the submission."""
+    rows = []
+    with open_gradebook(course_dir) as gradebook:
+        record = gradebook.find_assignment(assignment)
+        for result in results:
+            row = dict.fromkeys(COLUMNS, "")
+            row.update(assignment=assignment, duedate=_text(record.duedate), student_id=result.student,
+                       raw_score=result.score, late_submission_penalty=0.0, score=result.score,
+                       max_score=result.max_score, status=result.status, reason=result.reason)
+            try:
+                student = gradebook.find_student(result.student)
+                row.update(last_name=_text(student.last_name), first_name=_text(student.first_name),
+                           email=_text(student.email))
+                submission = gradebook.find_submission(assignment, result.student)
+            except MissingEntry:
+                submission = None
+            if submission is not None and result.status == "graded":
+                penalty = submission.late_submission_penalty or 0.0
+                row.update(timestamp=_text(submission.timestamp), raw_score=submission.score,
+                           late_submission_penalty=penalty, score=max(0.0, submission.score - penalty))
+            rows.append(row)
+    return rows
+
+
+def write_grades_csv(path, rows):
+    with open(path, "w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=COLUMNS)
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def summary_table(rows):
+    """A plain-text table of the rows, one student a line, for the terminal."""
+    width = max([len("student")] + [len(row["student_id"]) for row in rows])
+    lines = [f"{'student':<{width}}  {'score':>11}  status   reason"]
+    for row in rows:
+        score = f"{float(row['score']):g}/{float(row['max_score']):g}"
+        lines.append(f"{row['student_id']:<{width}}  {score:>11}  {row['status']:<7}  {row['reason']}")
+    return "\n".join(lines)

@@ -1,0 +1,51 @@
+"""Run nbgrader's command-line apps in a child process, in a given course folder."""
+import os
+import signal
+import subprocess
+import sys
+from dataclasses import dataclass
+
+
+@dataclass
+class CommandResult:
+    returncode: int
+    output: str
+    timed_out: bool
+
+
+def run_nbgrader(args, course_dir, timeout=None):
+    """Run `nbgrader ARGS` with course_dir as working folder; kill the whole process group on timeout.
+
+    nbgrader starts a kernel as a grandchild process, so a plain kill of the child would leave
+    a hanging kernel behind: the child gets its own session and the group is killed.
+    """
+    process = subprocess.Popen(
+        [sys.executable, "-m", "nbgrader", *args],
+        cwd=course_dir,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        output, _ = process.communicate(timeout=timeout)
+        return CommandResult(process.returncode, output, timed_out=False)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        output, _ = process.communicate()
+        return CommandResult(process.returncode, output, timed_out=True)
+    finally:
+        try:
+            os.killpg(process.pid, signal.SIGKILL)  # a kernel left running after nbgrader exited
+        except ProcessLookupError:
+            pass
+
+
+def last_error_line(output):
+    """The most telling line of an nbgrader log: its last ERROR/exception line, else its last line."""
+    lines = [line.strip() for line in output.splitlines() if line.strip()]
+    for line in reversed(lines):
+        if "[ERROR]" in line or line.split(":")[0].endswith(("Error", "Exception")):
+            return line
+    return lines[-1] if lines else "no output"

@@ -1,0 +1,1 @@
+"""Shared code for the chapters of ConvNets from Scratch: images, plots and widgets."""

@@ -1,0 +1,30 @@
+"""Sizes and parameter counts of convolution and fully connected layers."""
+
+
+def output_size(n, f, pad=0, stride=1):
+    """(n - f + 2*pad) / stride + 1, or ValueError when the filter does not fit evenly."""
+    if stride <= 0 or pad < 0:
+        raise ValueError(f"stride must be positive and pad non-negative (got stride={stride}, pad={pad})")
+    span = n - f + 2 * pad
+    if span < 0:
+        raise ValueError(f"a {f}-wide filter does not fit {n} pixels padded by {pad}")
+    if span % stride:
+        raise ValueError(f"stride {stride} does not divide N - F + 2P = {span}")
+    return span // stride + 1
+
+
+def same_padding(f):
+    """The padding P = (F - 1) / 2 that keeps the size at stride 1 (odd F only)."""
+    if f % 2 == 0:
+        raise ValueError(f"an even filter size ({f}) cannot keep the size with equal padding on both sides")
+    return (f - 1) // 2
+
+
+def conv_parameters(in_channels, out_channels, f):
+    """Weights and biases of a conv layer with out_channels filters of size f x f x in_channels."""
+    return out_channels * (f * f * in_channels + 1)
+
+
+def dense_parameters(inputs, outputs):
+    """Weights and biases of a fully connected layer."""
+    return outputs * (inputs + 1)

@@ -1,0 +1,60 @@
+"""Build student submissions for the tests: the release notebook with chosen answer cells filled in."""
+from pathlib import Path
+
+import nbformat
+
+from autograder.course import EXERCISES_DIR, SOLUTIONS_DIR
+from autograder.notebook_cells import answer_sources, grade_id
+
+
+def solution_answers(assignment):
+    """{grade_id: code} of the instructor's solution, as a student who solved it would write it."""
+    return {
+        name: code
+        for path in sorted((SOLUTIONS_DIR / assignment).glob("*.ipynb"))
+        for name, code in answer_sources(path).items()
+    }
+
+
+def patched_answers(assignment, patches):
+    """The solution's answers with each patch applied: {grade_id: [(old, new), ...]}.
+
+    A patch whose `old` text is not in the solution is an error: the wrong answer would
+    silently be the right one.
+    """
+    answers = solution_answers(assignment)
+    for cell, replacements in patches.items():
+        for old, new in replacements:
+            if old not in answers[cell]:
+                raise AssertionError(f"patch target not found in solution cell {cell!r}: {old!r}")
+            answers[cell] = answers[cell].replace(old, new)
+    return answers
+
+
+def write_submission(submitted_dir, student, assignment, answers, notebook=None):
+    """Write submitted_dir/<student>/<assignment>/<notebook>.ipynb from the release; return its path."""
+    release = sorted((EXERCISES_DIR / assignment).glob("*.ipynb"))[0]
+    nb = nbformat.read(str(release), as_version=4)
+    for cell in nb.cells:
+        if grade_id(cell) in answers:
+            cell.source = answers[grade_id(cell)]
+    target = Path(submitted_dir) / student / assignment / (notebook or release.name)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, str(target))
+    return target
+
+
+def write_raw(submitted_dir, student, assignment, name, text):
+    """A file that is not what nbgrader expects (broken JSON, a wrong name): returns its path."""
+    target = Path(submitted_dir) / student / assignment / name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text)
+    return target
+
+
+def release_answers(assignment):
+    """The untouched release's answer cells (what a student who did nothing submits)."""
+    release = sorted((EXERCISES_DIR / assignment).glob("*.ipynb"))[0]
+    return answer_sources(release)
+
+

@@ -1,0 +1,124 @@
+"""The instructor's `python -m autograder grade` and `feedback` on a class with bad submissions."""
+import csv
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from html import unescape
+from pathlib import Path
+
+import pytest
+
+from autograder.course import REPO_ROOT
+from hidden_tests import distinctive_hidden_lines
+from submission_factory import patched_answers, solution_answers, write_raw, write_submission
+
+ASSIGNMENT = "conv_numpy"
+pytestmark = pytest.mark.slow
+
+HANGS = [("    out = np.zeros((N, F, H_out, W_out))",
+          "    while True:  # never returns, but can be interrupted\n        pass\n    out = np.zeros((N, F, H_out, W_out))")]
+IGNORES_INTERRUPTS = [("    out = np.zeros((N, F, H_out, W_out))",
+                       "    import time\n    while True:\n        try:\n            time.sleep(0.1)\n"
+                       "        except KeyboardInterrupt:\n            pass\n    out = np.zeros((N, F, H_out, W_out))")]
+WRONG_STRIDE = [("xp[n, :, i * stride:i * stride + HH, j * stride:j * stride + WW]", "xp[n, :, i:i + HH, j:j + WW]")]
+
+
+def run_cli(*args):
+    return subprocess.run([sys.executable, "-m", "autograder", *args], cwd=REPO_ROOT,
+                          capture_output=True, text=True, timeout=900)
+
+
+def zip_folder(folder, destination):
+    with zipfile.ZipFile(destination, "w") as archive:
+        for path in sorted(Path(folder).rglob("*")):
+            archive.write(path, Path("class-download") / path.relative_to(folder.parent))
+    return destination
+
+
+@pytest.fixture(scope="module")
+def class_run(tmp_path_factory):
+    """A class zip with good, failing, hanging and broken submissions, graded through the CLI."""
+    root = tmp_path_factory.mktemp("class")
+    submitted = root / "submitted"
+    write_submission(submitted, "ada", ASSIGNMENT, solution_answers(ASSIGNMENT))
+    write_submission(submitted, "bob", ASSIGNMENT, patched_answers(ASSIGNMENT, {"conv2d_naive": WRONG_STRIDE}))
+    write_submission(submitted, "hangs", ASSIGNMENT, patched_answers(ASSIGNMENT, {"conv2d_naive": HANGS}))
+    write_submission(submitted, "stubborn", ASSIGNMENT,
+                     patched_answers(ASSIGNMENT, {"conv2d_naive": IGNORES_INTERRUPTS}))
+    write_raw(submitted, "broken_json", ASSIGNMENT, f"{ASSIGNMENT}.ipynb", '{"cells": [')
+    write_submission(submitted, "renamed", ASSIGNMENT, solution_answers(ASSIGNMENT), notebook="conv_numpy (1).ipynb")
+    (submitted / "no_folder" / "some_other_assignment").mkdir(parents=True)
+    archive = zip_folder(submitted, root / "class.zip")
+    out = root / "grading"
+    completed = run_cli("grade", ASSIGNMENT, str(archive), "--out", str(out),
+                        "--cell-timeout", "5", "--timeout", "60")
+    with open(out / "grades.csv", newline="") as handle:
+        rows = {row["student_id"]: row for row in csv.DictReader(handle)}
+    return completed, out, rows
+
+
+def test_every_student_has_a_row_and_the_run_finishes(class_run):
+    completed, _, rows = class_run
+    assert completed.returncode == 0, completed.stderr
+    assert set(rows) == {"ada", "bob", "hangs", "stubborn", "broken_json", "renamed", "no_folder"}
+    assert "Traceback" not in completed.stdout + completed.stderr
+
+
+def test_csv_has_nbgrader_columns_and_tells_failures_from_zeros(class_run):
+    _, _, rows = class_run
+    first = next(iter(rows.values()))
+    assert list(first)[:11] == ["assignment", "duedate", "timestamp", "student_id", "last_name", "first_name",
+                                "email", "raw_score", "late_submission_penalty", "score", "max_score"]
+    assert rows["ada"]["status"] == "graded" and float(rows["ada"]["score"]) == 14
+    assert rows["bob"]["status"] == "graded" and float(rows["bob"]["score"]) == 11
+
+
+def test_a_hanging_answer_is_interrupted_and_scores_zero_there(class_run):
+    _, _, rows = class_run
+    hangs = rows["hangs"]
+    assert hangs["status"] == "graded"
+    assert "timed out" in hangs["reason"] and "test_conv2d_naive" in hangs["reason"]
+    assert 0 < float(hangs["score"]) < 14  # the functions that do not hang still earn their points
+
+
+def test_a_submission_that_ignores_interrupts_is_stopped(class_run):
+    _, _, rows = class_run
+    assert rows["stubborn"]["status"] == "failed"
+    assert "timed out" in rows["stubborn"]["reason"]
+    assert float(rows["stubborn"]["score"]) == 0
+
+
+def test_bad_submissions_get_a_clear_reason(class_run):
+    _, _, rows = class_run
+    assert rows["broken_json"]["status"] == "invalid"
+    assert "not a valid notebook" in rows["broken_json"]["reason"]
+    assert rows["renamed"]["status"] == "invalid"
+    assert "missing conv_numpy.ipynb (found: conv_numpy (1).ipynb)" in rows["renamed"]["reason"]
+    assert rows["no_folder"]["status"] == "invalid" and "no folder conv_numpy/" in rows["no_folder"]["reason"]
+
+
+def test_summary_printed_per_student(class_run):
+    completed, _, _ = class_run
+    for student in ("ada", "bob", "hangs", "broken_json"):
+        assert re.search(rf"^{student}\s+\S+/14", completed.stdout, re.M), completed.stdout
+
+
+def test_feedback_shows_failures_but_never_hidden_tests(class_run):
+    _, out, _ = class_run
+    completed = run_cli("feedback", ASSIGNMENT, "--out", str(out))
+    assert completed.returncode == 0, completed.stderr
+    page = out / "feedback" / "bob" / ASSIGNMENT / f"{ASSIGNMENT}.html"
+    text = unescape(re.sub(r"<[^>]+>", "", page.read_text()))
+    assert "AssertionError" in text and "hidden tests are not shown" in text
+    leaked = {line for line in distinctive_hidden_lines() for page in out.glob("feedback/*/*/*.html")
+              if line in unescape(re.sub(r"<[^>]+>", "", page.read_text()))}
+    assert not leaked, f"hidden test source in feedback: {sorted(leaked)[:3]}"
+
+
+def test_unknown_assignment_is_a_clear_error(tmp_path):
+    completed = run_cli("grade", "no_such_assignment", str(tmp_path), "--out", str(tmp_path / "out"))
+    assert completed.returncode == 2
+    assert "no assignment 'no_such_assignment'" in completed.stderr and "conv_numpy" in completed.stderr
+    assert "Traceback" not in completed.stderr
