@@ -1,0 +1,47 @@
+# ConvNets from Scratch. `make serve` builds and serves the book; `make test` runs every test.
+# Both set up what they need first (a virtual environment in .venv/, npm packages for the site).
+VENV := .venv
+PYTHON := $(VENV)/bin/python
+PORT ?= 8000
+
+.PHONY: setup book serve test release bench lab chromium clean
+
+setup: $(VENV)/.installed book/_offline/vendor/.copied
+
+$(VENV)/.installed: requirements.txt pyproject.toml
+	test -x $(PYTHON) || python3 -m venv $(VENV)
+	$(PYTHON) -m pip install --quiet --upgrade pip
+	$(PYTHON) -m pip install --quiet -r requirements.txt
+	touch $@
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+
+book/_offline/vendor/.copied: node_modules/.package-lock.json scripts/vendor_site_assets.py $(VENV)/.installed
+	$(PYTHON) scripts/vendor_site_assets.py
+	touch $@
+
+book: setup
+	$(VENV)/bin/jupyter-book build . --warningiserror --keep-going
+
+serve: book
+	@echo "Serving the book at http://127.0.0.1:$(PORT)/ (Ctrl+C to stop)"
+	$(PYTHON) -m http.server $(PORT) --bind 127.0.0.1 --directory _build/html
+
+chromium:
+	scripts/install_chromium.sh
+
+test: setup chromium
+	$(PYTHON) -m pytest
+
+release: setup
+	$(PYTHON) -m autograder release
+
+bench: setup
+	$(PYTHON) benchmarks/bench_conv.py
+
+lab: setup
+	$(VENV)/bin/jupyter lab --ServerApp.root_dir=exercises
+
+clean:
+	rm -rf _build book/_offline/vendor grading

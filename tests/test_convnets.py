@@ -1,0 +1,53 @@
+"""The chapters' shared helpers agree with PyTorch and fail clearly."""
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+
+from convnets.correlate import convolve2d, corr2d, correlation_matrix
+from convnets.geometry import conv_parameters, dense_parameters, output_size, same_padding
+from convnets.images import sample_image
+from convnets.kernels import KERNELS, kernel
+
+
+def test_corr2d_is_what_torch_calls_convolution():
+    rng = np.random.default_rng(0)
+    x, k = rng.standard_normal((7, 9)), rng.standard_normal((3, 2))
+    expected = F.conv2d(torch.from_numpy(x)[None, None], torch.from_numpy(k)[None, None])[0, 0].numpy()
+    assert np.allclose(corr2d(x, k), expected)
+    assert not np.allclose(convolve2d(x, k), expected)
+
+
+def test_correlation_matrix_is_the_same_linear_map():
+    rng = np.random.default_rng(1)
+    x, k = rng.standard_normal((5, 6)), rng.standard_normal((3, 3))
+    assert np.allclose(correlation_matrix(x.shape, k) @ x.ravel(), corr2d(x, k).ravel())
+
+
+def test_output_size_formula_and_errors():
+    assert output_size(32, 5, 2, 1) == 32 and output_size(227, 11, 0, 4) == 55
+    for bad in [(7, 3, 0, 3), (3, 5, 0, 1), (7, 3, 0, 0)]:
+        with pytest.raises(ValueError):
+            output_size(*bad)
+    assert same_padding(5) == 2
+    with pytest.raises(ValueError, match="even"):
+        same_padding(4)
+
+
+def test_parameter_counts_match_pytorch():
+    assert conv_parameters(3, 10, 5) == 760 == sum(p.numel() for p in torch.nn.Conv2d(3, 10, 5).parameters())
+    assert dense_parameters(3072, 10) == sum(p.numel() for p in torch.nn.Linear(3072, 10).parameters())
+
+
+def test_sample_image_ships_with_scikit_learn():
+    gray = sample_image("china.jpg", size=64)
+    assert gray.shape == (64, 64) and 0 <= gray.min() < gray.max() <= 1
+    assert sample_image("flower.jpg", size=32, gray=False).shape == (32, 32, 3)
+    with pytest.raises(ValueError, match="choose one of"):
+        sample_image("cat.jpg")
+
+
+def test_kernels_are_named_and_blurs_keep_brightness():
+    assert np.isclose(KERNELS["gaussian blur"].sum(), 1) and np.isclose(KERNELS["box blur"].sum(), 1)
+    with pytest.raises(ValueError, match="choose one of"):
+        kernel("emboss")

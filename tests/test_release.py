@@ -1,0 +1,34 @@
+"""exercises/ is exactly what nbgrader generates from solutions/, and holds no hidden test."""
+import json
+
+import pytest
+
+from autograder.course import EXERCISES_DIR, assignment_names
+from autograder.release import generate_release
+from hidden_tests import distinctive_hidden_lines
+
+
+@pytest.mark.parametrize("assignment", assignment_names())
+def test_committed_release_equals_a_fresh_generation(tmp_path, assignment):
+    fresh = generate_release(assignment, tmp_path)
+    committed = EXERCISES_DIR / assignment
+    fresh_files = sorted(p.relative_to(fresh) for p in fresh.rglob("*") if p.is_file())
+    committed_files = sorted(p.relative_to(committed) for p in committed.rglob("*") if p.is_file())
+    assert fresh_files == committed_files
+    for relative in fresh_files:
+        if relative.suffix == ".ipynb":
+            same = json.loads((fresh / relative).read_text()) == json.loads((committed / relative).read_text())
+        else:
+            same = (fresh / relative).read_bytes() == (committed / relative).read_bytes()
+        assert same, f"exercises/{assignment}/{relative} differs from a fresh release: run `make release`"
+
+
+def test_no_hidden_test_or_solution_in_exercises():
+    hidden = distinctive_hidden_lines()
+    assert len(hidden) > 20, "the hidden-test scan found too few lines to mean anything"
+    for path in EXERCISES_DIR.rglob("*"):
+        if path.is_file():
+            text = path.read_text(errors="ignore")
+            leaked = [line for line in hidden if line in text]
+            assert not leaked, f"{path} contains hidden test lines: {leaked[:3]}"
+            assert "BEGIN HIDDEN TESTS" not in text and "BEGIN SOLUTION" not in text, path
