@@ -13,6 +13,14 @@ class CommandResult:
     timed_out: bool
 
 
+def child_environment():
+    """The environment for nbgrader: this interpreter's bin/ first on PATH, since nbgrader runs
+    `alembic` (gradebook migrations) and Jupyter finds kernels by PATH, and the venv may not be
+    activated."""
+    bin_dir = os.path.dirname(sys.executable)
+    return {**os.environ, "PATH": bin_dir + os.pathsep + os.environ.get("PATH", ""), "PYTHONUNBUFFERED": "1"}
+
+
 def run_nbgrader(args, course_dir, timeout=None):
     """Run `nbgrader ARGS` with course_dir as working folder; kill the whole process group on timeout.
 
@@ -26,7 +34,7 @@ def run_nbgrader(args, course_dir, timeout=None):
         stderr=subprocess.STDOUT,
         text=True,
         start_new_session=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        env=child_environment(),
     )
     try:
         output, _ = process.communicate(timeout=timeout)
