@@ -47,6 +47,8 @@ def class_run(tmp_path_factory):
     write_submission(submitted, "hangs", ASSIGNMENT, patched_answers(ASSIGNMENT, {"conv2d_naive": HANGS}))
     write_submission(submitted, "stubborn", ASSIGNMENT,
                      patched_answers(ASSIGNMENT, {"conv2d_naive": IGNORES_INTERRUPTS}))
+    write_submission(submitted, "crashes", ASSIGNMENT, {**solution_answers(ASSIGNMENT),
+                                                        "zero_pad": "import os\nos._exit(3)"})
     write_raw(submitted, "broken_json", ASSIGNMENT, f"{ASSIGNMENT}.ipynb", '{"cells": [')
     write_submission(submitted, "renamed", ASSIGNMENT, solution_answers(ASSIGNMENT), notebook="conv_numpy (1).ipynb")
     (submitted / "no_folder" / "some_other_assignment").mkdir(parents=True)
@@ -62,7 +64,7 @@ def class_run(tmp_path_factory):
 def test_every_student_has_a_row_and_the_run_finishes(class_run):
     completed, _, rows = class_run
     assert completed.returncode == 0, completed.stderr
-    assert set(rows) == {"ada", "bob", "hangs", "stubborn", "broken_json", "renamed", "no_folder"}
+    assert set(rows) == {"ada", "bob", "hangs", "stubborn", "crashes", "broken_json", "renamed", "no_folder"}
     assert "Traceback" not in completed.stdout + completed.stderr
 
 
@@ -88,6 +90,12 @@ def test_a_submission_that_ignores_interrupts_is_stopped(class_run):
     assert rows["stubborn"]["status"] == "failed"
     assert "timed out" in rows["stubborn"]["reason"]
     assert float(rows["stubborn"]["score"]) == 0
+
+
+def test_a_crashing_kernel_is_recorded_as_a_failure(class_run):
+    _, _, rows = class_run
+    assert rows["crashes"]["status"] == "failed", rows["crashes"]
+    assert float(rows["crashes"]["score"]) == 0 and rows["crashes"]["reason"]
 
 
 def test_bad_submissions_get_a_clear_reason(class_run):
