@@ -28,3 +28,15 @@ def conv_parameters(in_channels, out_channels, f):
 def dense_parameters(inputs, outputs):
     """Weights and biases of a fully connected layer."""
     return outputs * (inputs + 1)
+
+
+def receptive_field(num_layers, kernel_size=3):
+    """Side of the input window seen by one output of num_layers stacked stride-1 convolutions."""
+    return 1 + num_layers * (kernel_size - 1)
+
+
+def conv_cost(in_channels, out_channels, kernel_size, height, width):
+    """(parameters, multiplications per image) of a same-padded convolution on height x width maps."""
+    params = conv_parameters(in_channels, out_channels, kernel_size)
+    mults = height * width * out_channels * kernel_size ** 2 * in_channels
+    return params, mults

@@ -1,9 +1,11 @@
 """The chapters' interactive controls (ipywidgets), kept here so each chapter shows one line of setup."""
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
+import torch
+from matplotlib.patches import Rectangle
 
 from .correlate import corr2d
-from .geometry import output_size
+from .geometry import conv_cost, output_size, receptive_field
 from .kernels import KERNELS
 from .plotting import draw_matrix, draw_sliding_window
 
@@ -55,3 +57,108 @@ def geometry_explorer(n=7, f=3, pad=0, stride=2):
     output = widgets.interactive_output(show, sliders)
     return widgets.VBox([widgets.HBox([widgets.VBox(list(sliders.values())[:3]),
                                        widgets.VBox(list(sliders.values())[3:])]), output])
+
+
+def digit_explorer(model, images, labels, device):
+    """Pick a test image by index: the image, its label and the model's class probabilities."""
+    index = widgets.IntSlider(value=0, min=0, max=len(images) - 1, description="test image")
+
+    def show(index):
+        model.eval()
+        with torch.no_grad():
+            probabilities = torch.softmax(model(images[index:index + 1].to(device)), dim=1)[0].cpu()
+        fig, (ax_image, ax_bars) = plt.subplots(1, 2, figsize=(8, 2.8), gridspec_kw={"width_ratios": [1, 2.2]})
+        ax_image.imshow(images[index, 0], cmap="gray_r")
+        ax_image.set_title(f"label {labels[index].item()}")
+        ax_image.axis("off")
+        ax_bars.bar(range(len(probabilities)), probabilities, color="tab:blue")
+        ax_bars.set_xticks(range(len(probabilities)))
+        ax_bars.set_ylim(0, 1)
+        ax_bars.set_title(f"predicted {probabilities.argmax().item()} ({probabilities.max():.0%})")
+        fig.tight_layout()
+        plt.show()
+
+    return widgets.VBox([index, widgets.interactive_output(show, {"index": index})])
+
+
+ACTIVATIONS = {"ReLU": torch.relu, "tanh": torch.tanh, "sigmoid": torch.sigmoid}
+
+
+def activation_explorer():
+    """Choose an activation: the function and its derivative, where a saturating one stops learning."""
+    choice = widgets.Dropdown(options=list(ACTIVATIONS), value="tanh", description="activation")
+
+    def show(name):
+        x = torch.linspace(-6, 6, 401, requires_grad=True)
+        y = ACTIVATIONS[name](x)
+        y.sum().backward()
+        fig, ax = plt.subplots(figsize=(6, 3))
+        ax.plot(x.detach(), y.detach(), label=f"{name}(x)")
+        ax.plot(x.detach(), x.grad, label="derivative", linestyle="--")
+        ax.axhline(0, color="0.7", linewidth=0.8)
+        ax.set_ylim(-1.2, 2)
+        ax.legend()
+        ax.set_title(f"{name}: derivative at x=4 is {x.grad[333]:.3f}")
+        fig.tight_layout()
+        plt.show()
+
+    return widgets.VBox([choice, widgets.interactive_output(show, {"name": choice})])
+
+
+def receptive_field_explorer(channels=256):
+    """Stack depth of 3x3 convolutions: the receptive field and parameters against one big kernel."""
+    depth = widgets.IntSlider(value=2, min=1, max=6, description="3x3 layers")
+
+    def show(depth):
+        field = receptive_field(depth, 3)
+        stacked = depth * 3 * 3 * channels ** 2
+        single = field * field * channels ** 2
+        print(f"{depth} stacked 3x3 layers see {field}x{field} pixels: {stacked:,} weights "
+              f"({depth} x 9C^2) against {single:,} ({field * field}C^2) for one {field}x{field} layer, "
+              f"C={channels}; {depth} non-linearities instead of 1")
+        fig, ax = plt.subplots(figsize=(7, 2.6))
+        for layer in range(depth + 1):
+            half = layer  # each 3x3 layer adds one pixel on each side
+            ax.add_patch(Rectangle((-half - 0.5, layer - 0.4), 2 * half + 1, 0.8,
+                                   facecolor=plt.cm.viridis(layer / 6), alpha=0.8))
+            ax.text(half + 0.8, layer, f"{2 * half + 1} px", va="center", fontsize=9)
+        ax.set_xlim(-7.5, 9)
+        ax.set_ylim(-0.6, 6.6)
+        ax.set_yticks(range(depth + 1))
+        ax.set_yticklabels(["output"] + [f"{i} layer{'s' if i > 1 else ''} back" for i in range(1, depth + 1)])
+        ax.set_xticks([])
+        ax.set_title("pixels that influence one output, layer by layer")
+        fig.tight_layout()
+        plt.show()
+
+    return widgets.VBox([depth, widgets.interactive_output(show, {"depth": depth})])
+
+
+def bottleneck_explorer(height=28, width=28):
+    """Channels in, reduced and out: a direct k x k convolution against 1x1 reduction then k x k."""
+    sliders = {
+        "c_in": widgets.IntSlider(value=256, min=16, max=512, step=16, description="channels in"),
+        "c_mid": widgets.IntSlider(value=64, min=8, max=512, step=8, description="reduced to"),
+        "c_out": widgets.IntSlider(value=256, min=16, max=512, step=16, description="channels out"),
+        "k": widgets.IntSlider(value=3, min=1, max=7, step=2, description="kernel"),
+    }
+
+    def show(c_in, c_mid, c_out, k):
+        direct = conv_cost(c_in, c_out, k, height, width)
+        reduce = conv_cost(c_in, c_mid, 1, height, width)
+        expand = conv_cost(c_mid, c_out, k, height, width)
+        bottleneck = (reduce[0] + expand[0], reduce[1] + expand[1])
+        fig, axes = plt.subplots(1, 2, figsize=(8, 2.8))
+        for ax, index, title in ((axes[0], 0, "parameters"), (axes[1], 1, f"multiplications ({height}x{width} map)")):
+            values = [direct[index], bottleneck[index]]
+            ax.bar([f"{k}x{k} direct", f"1x1 to {c_mid}, then {k}x{k}"], values, color=["tab:red", "tab:green"])
+            ax.set_title(f"{title}: {values[1] / values[0]:.0%} of direct")
+            ax.ticklabel_format(axis="y", style="sci", scilimits=(0, 0))
+        fig.tight_layout()
+        plt.show()
+        print(f"direct: {direct[0]:,} parameters, {direct[1]:,} mults; "
+              f"bottleneck: {bottleneck[0]:,} parameters, {bottleneck[1]:,} mults")
+
+    controls = widgets.HBox([widgets.VBox([sliders["c_in"], sliders["c_mid"]]),
+                             widgets.VBox([sliders["c_out"], sliders["k"]])])
+    return widgets.VBox([controls, widgets.interactive_output(show, sliders)])
