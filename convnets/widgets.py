@@ -162,3 +162,33 @@ def bottleneck_explorer(height=28, width=28):
     controls = widgets.HBox([widgets.VBox([sliders["c_in"], sliders["c_mid"]]),
                              widgets.VBox([sliders["c_out"], sliders["k"]])])
     return widgets.VBox([controls, widgets.interactive_output(show, sliders)])
+
+
+def inception_cost_explorer(in_channels=192, size=28, c1=64, c2=(96, 128), c3=(16, 32), c4=32):
+    """Sliders for the two 1x1 reductions of an Inception module: its cost against the naive module."""
+    reduce3 = widgets.IntSlider(value=c2[0], min=8, max=in_channels, step=8, description="3x3 reduce")
+    reduce5 = widgets.IntSlider(value=c3[0], min=4, max=in_channels, step=4, description="5x5 reduce")
+
+    def costs(r3, r5):
+        parts = [conv_cost(in_channels, c1, 1, size, size), conv_cost(in_channels, r3, 1, size, size),
+                 conv_cost(r3, c2[1], 3, size, size), conv_cost(in_channels, r5, 1, size, size),
+                 conv_cost(r5, c3[1], 5, size, size), conv_cost(in_channels, c4, 1, size, size)]
+        return sum(p for p, _ in parts), sum(m for _, m in parts)
+
+    naive_parts = [conv_cost(in_channels, c1, 1, size, size), conv_cost(in_channels, c2[1], 3, size, size),
+                   conv_cost(in_channels, c3[1], 5, size, size)]
+    naive = (sum(p for p, _ in naive_parts), sum(m for _, m in naive_parts))
+
+    def show(r3, r5):
+        params, mults = costs(r3, r5)
+        print(f"with reductions to {r3} and {r5}: {params:,} parameters, {mults:,} multiplications; "
+              f"naive module (no reductions): {naive[0]:,} and {naive[1]:,}")
+        fig, ax = plt.subplots(figsize=(6, 2.6))
+        ax.barh(["naive", "with 1x1 reductions"], [naive[1], mults], color=["tab:red", "tab:green"])
+        ax.set_xlabel(f"multiplications per image ({size}x{size}x{in_channels} input)")
+        ax.ticklabel_format(axis="x", style="sci", scilimits=(0, 0))
+        fig.tight_layout()
+        plt.show()
+
+    return widgets.VBox([widgets.HBox([reduce3, reduce5]),
+                         widgets.interactive_output(show, {"r3": reduce3, "r5": reduce5})])
