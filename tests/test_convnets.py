@@ -51,3 +51,16 @@ def test_kernels_are_named_and_blurs_keep_brightness():
     assert np.isclose(KERNELS["gaussian blur"].sum(), 1) and np.isclose(KERNELS["box blur"].sum(), 1)
     with pytest.raises(ValueError, match="choose one of"):
         kernel("emboss")
+
+
+def test_fit_trains_and_records_history():
+    from convnets.data import digits_loaders
+    from convnets.training import fit
+
+    torch.manual_seed(0)
+    train, test = digits_loaders(batch_size=64, size=8)
+    model = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(64, 10))
+    history = fit(model, train, test, epochs=3, optimizer=torch.optim.Adam(model.parameters(), lr=1e-2),
+                  device=torch.device("cpu"))
+    assert len(history["train_loss"]) == 3 and history["train_loss"][-1] < history["train_loss"][0]
+    assert history["test_acc"][-1] > 0.8 and history["images"] == 3 * len(train.dataset)
