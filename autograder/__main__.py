@@ -6,7 +6,8 @@ from pathlib import Path
 from .course import assignment_names
 from .export import grade_rows, summary_table, write_grades_csv
 from .feedback import generate_feedback
-from .grading import grade_assignment
+from .grading import Limits, grade_assignment
+from .ledger import record_results
 from .release import ReleaseError, generate_release
 
 DEFAULT_GRADING_DIR = "grading"
@@ -18,15 +19,18 @@ def release_command(args):
 
 
 def grade_command(args):
-    results = grade_assignment(args.assignment, args.submissions, args.out,
-                               cell_timeout=args.cell_timeout, notebook_timeout=args.timeout)
-    rows = grade_rows(Path(args.out).resolve(), args.assignment, results)
+    limits = Limits(cell_timeout=args.cell_timeout, notebook_timeout=args.timeout,
+                    memory_bytes=int(args.memory_limit * 2**30) if args.memory_limit > 0 else None)
+    results = grade_assignment(args.assignment, args.submissions, args.out, limits)
+    everyone = record_results(args.out, args.assignment, results)
+    rows = grade_rows(Path(args.out).resolve(), args.assignment, everyone)
     csv_path = Path(args.out) / "grades.csv"
     write_grades_csv(csv_path, rows)
     print()
     print(summary_table(rows))
     problems = sum(result.status != "graded" for result in results)
-    print(f"\n{len(results)} submissions, {problems} not graded by the tests; grades written to {csv_path}")
+    print(f"\n{len(results)} submissions graded in this run, {problems} not graded by the tests; "
+          f"{len(everyone)} students in {csv_path}")
 
 
 def feedback_command(args):
@@ -60,6 +64,8 @@ def build_parser():
                              help="seconds one cell may run before it is interrupted and scores zero (default: 60)")
     grade.add_argument("--timeout", type=float, default=900,
                        help="seconds one submission may take in all before it is stopped (default: 900)")
+    grade.add_argument("--memory-limit", type=float, default=8,
+                       help="GiB of address space for one submission's grading, kernel included; 0: no cap (default: 8)")
     return parser
 
 

@@ -25,6 +25,15 @@ def submission_score(course_dir, assignment, student):
             return None
 
 
+def remove_submission(course_dir, assignment, student):
+    """Drop the student's submission (and its grades) from the gradebook, if there is one."""
+    with open_gradebook(course_dir) as gradebook:
+        try:
+            gradebook.remove_submission(assignment, student)
+        except MissingEntry:
+            pass
+
+
 def cell_scores(course_dir, assignment, student):
     """{grade_id: (score, max_score)} for every graded cell of the student's submission."""
     with open_gradebook(course_dir) as gradebook:

@@ -1,5 +1,6 @@
 """Run nbgrader's command-line apps in a child process, in a given course folder."""
 import os
+import resource
 import signal
 import subprocess
 import sys
@@ -21,11 +22,19 @@ def child_environment():
     return {**os.environ, "PATH": bin_dir + os.pathsep + os.environ.get("PATH", ""), "PYTHONUNBUFFERED": "1"}
 
 
-def run_nbgrader(args, course_dir, timeout=None):
+def address_space_limit(limit_bytes):
+    """A preexec_fn capping the child's address space; the kernels it starts inherit the cap."""
+    def apply():
+        resource.setrlimit(resource.RLIMIT_AS, (limit_bytes, limit_bytes))
+    return apply
+
+
+def run_nbgrader(args, course_dir, timeout=None, memory_limit_bytes=None):
     """Run `nbgrader ARGS` with course_dir as working folder; kill the whole process group on timeout.
 
     nbgrader starts a kernel as a grandchild process, so a plain kill of the child would leave
     a hanging kernel behind: the child gets its own session and the group is killed.
+    memory_limit_bytes caps the address space of nbgrader and of the kernel it starts.
     """
     process = subprocess.Popen(
         [sys.executable, "-m", "nbgrader", *args],
@@ -34,6 +43,7 @@ def run_nbgrader(args, course_dir, timeout=None):
         stderr=subprocess.STDOUT,
         text=True,
         start_new_session=True,
+        preexec_fn=address_space_limit(memory_limit_bytes) if memory_limit_bytes else None,
         env=child_environment(),
     )
     try:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from autograder.course import REPO_ROOT
+from autograder.gradebook import submission_score
 from hidden_tests import distinctive_hidden_lines
 from submission_factory import patched_answers, solution_answers, write_raw, write_submission
 
@@ -49,13 +50,15 @@ def class_run(tmp_path_factory):
                      patched_answers(ASSIGNMENT, {"conv2d_naive": IGNORES_INTERRUPTS}))
     write_submission(submitted, "crashes", ASSIGNMENT, {**solution_answers(ASSIGNMENT),
                                                         "zero_pad": "import os\nos._exit(3)"})
+    write_submission(submitted, "memory_bomb", ASSIGNMENT, patched_answers(ASSIGNMENT, {"zero_pad": [
+        ("    return np.pad(", "    hoard = np.ones(int(5 * 2**30 / 8))  # 5 GiB\n    return np.pad(")]}))
     write_raw(submitted, "broken_json", ASSIGNMENT, f"{ASSIGNMENT}.ipynb", '{"cells": [')
     write_submission(submitted, "renamed", ASSIGNMENT, solution_answers(ASSIGNMENT), notebook="conv_numpy (1).ipynb")
     (submitted / "no_folder" / "some_other_assignment").mkdir(parents=True)
     archive = zip_folder(submitted, root / "class.zip")
     out = root / "grading"
     completed = run_cli("grade", ASSIGNMENT, str(archive), "--out", str(out),
-                        "--cell-timeout", "5", "--timeout", "60")
+                        "--cell-timeout", "5", "--timeout", "60", "--memory-limit", "3")
     with open(out / "grades.csv", newline="") as handle:
         rows = {row["student_id"]: row for row in csv.DictReader(handle)}
     return completed, out, rows
@@ -64,7 +67,8 @@ def class_run(tmp_path_factory):
 def test_every_student_has_a_row_and_the_run_finishes(class_run):
     completed, _, rows = class_run
     assert completed.returncode == 0, completed.stderr
-    assert set(rows) == {"ada", "bob", "hangs", "stubborn", "crashes", "broken_json", "renamed", "no_folder"}
+    assert set(rows) == {"ada", "bob", "hangs", "stubborn", "crashes", "memory_bomb", "broken_json", "renamed",
+                         "no_folder"}
     assert "Traceback" not in completed.stdout + completed.stderr
 
 
@@ -90,6 +94,28 @@ def test_a_submission_that_ignores_interrupts_is_stopped(class_run):
     assert rows["stubborn"]["status"] == "failed"
     assert "timed out" in rows["stubborn"]["reason"]
     assert float(rows["stubborn"]["score"]) == 0
+
+
+def test_a_memory_bomb_hits_the_cap_and_the_rest_is_graded(class_run):
+    _, _, rows = class_run
+    bomb = rows["memory_bomb"]
+    assert bomb["status"] == "graded" and "out of memory" in bomb["reason"] and "test_zero_pad" in bomb["reason"]
+    assert 0 < float(bomb["score"]) < 14
+
+
+def test_a_failed_regrade_leaves_no_stale_score(class_run, tmp_path):
+    _, out, _ = class_run
+    assert submission_score(out, ASSIGNMENT, "ada") == 14
+    resubmitted = tmp_path / "submitted"
+    write_submission(resubmitted, "ada", ASSIGNMENT, patched_answers(ASSIGNMENT, {"conv2d_naive": IGNORES_INTERRUPTS}))
+    completed = run_cli("grade", ASSIGNMENT, str(resubmitted), "--out", str(out), "--cell-timeout", "3", "--timeout", "15")
+    assert completed.returncode == 0, completed.stderr
+    with open(out / "grades.csv", newline="") as handle:
+        rows = {row["student_id"]: row for row in csv.DictReader(handle)}
+    assert rows["ada"]["status"] == "failed" and float(rows["ada"]["score"]) == 0
+    assert submission_score(out, ASSIGNMENT, "ada") is None, "the old 14 points must not survive a failed regrade"
+    assert rows["bob"]["status"] == "graded" and float(rows["bob"]["score"]) == 11, "the others' grades stay"
+    assert len(rows) == 9
 
 
 def test_a_crashing_kernel_is_recorded_as_a_failure(class_run):

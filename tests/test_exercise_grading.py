@@ -14,7 +14,7 @@ import yaml
 
 from autograder.course import SOLUTIONS_DIR, assignment_names
 from autograder.gradebook import cell_scores
-from autograder.grading import GRADED, grade_assignment
+from autograder.grading import GRADED, Limits, grade_assignment
 from submission_factory import patched_answers, release_answers, solution_answers, write_submission
 
 WRONG_ANSWERS_DIR = Path(__file__).parent / "wrong_answers"
@@ -59,7 +59,7 @@ def graded(tmp_path_factory):
             if applies_here(entry):
                 write_submission(submitted, name, assignment, wrong_answer_code(assignment, entry))
         course = root / "course"
-        results = grade_assignment(assignment, submitted, course, cell_timeout=120)
+        results = grade_assignment(assignment, submitted, course, Limits(cell_timeout=120))
         return course, {result.student: result for result in results}
 
     return grade
