@@ -65,7 +65,7 @@ def build_parser():
     grade.add_argument("--timeout", type=float, default=900,
                        help="seconds one submission may take in all before it is stopped (default: 900)")
     grade.add_argument("--memory-limit", type=float, default=8,
-                       help="GiB of address space for one submission's grading, kernel included; 0: no cap (default: 8)")
+                       help="GiB of memory for one submission's grading, kernel included; 0: no cap (default: 8)")
     return parser
 
 

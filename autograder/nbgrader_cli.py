@@ -22,10 +22,14 @@ def child_environment():
     return {**os.environ, "PATH": bin_dir + os.pathsep + os.environ.get("PATH", ""), "PYTHONUNBUFFERED": "1"}
 
 
-def address_space_limit(limit_bytes):
-    """A preexec_fn capping the child's address space; the kernels it starts inherit the cap."""
+def memory_limit(limit_bytes):
+    """A preexec_fn capping the child's writable memory; the kernels it starts inherit the cap.
+
+    RLIMIT_DATA (heap and private writable mappings) rather than RLIMIT_AS: CUDA reserves tens of
+    GiB of address space it never uses, which an address-space cap would refuse.
+    """
     def apply():
-        resource.setrlimit(resource.RLIMIT_AS, (limit_bytes, limit_bytes))
+        resource.setrlimit(resource.RLIMIT_DATA, (limit_bytes, limit_bytes))
     return apply
 
 
@@ -34,7 +38,7 @@ def run_nbgrader(args, course_dir, timeout=None, memory_limit_bytes=None):
 
     nbgrader starts a kernel as a grandchild process, so a plain kill of the child would leave
     a hanging kernel behind: the child gets its own session and the group is killed.
-    memory_limit_bytes caps the address space of nbgrader and of the kernel it starts.
+    memory_limit_bytes caps the memory of nbgrader and of the kernel it starts.
     """
     process = subprocess.Popen(
         [sys.executable, "-m", "nbgrader", *args],
@@ -43,7 +47,7 @@ def run_nbgrader(args, course_dir, timeout=None, memory_limit_bytes=None):
         stderr=subprocess.STDOUT,
         text=True,
         start_new_session=True,
-        preexec_fn=address_space_limit(memory_limit_bytes) if memory_limit_bytes else None,
+        preexec_fn=memory_limit(memory_limit_bytes) if memory_limit_bytes else None,
         env=child_environment(),
     )
     try:
