@@ -21,7 +21,7 @@ def release_command(args):
 def grade_command(args):
     limits = Limits(cell_timeout=args.cell_timeout, notebook_timeout=args.timeout,
                     memory_bytes=int(args.memory_limit * 2**30) if args.memory_limit > 0 else None)
-    results = grade_assignment(args.assignment, args.submissions, args.out, limits)
+    results = grade_assignment(args.assignment, args.submissions, args.out, limits, workers=args.workers)
     everyone = record_results(args.out, args.assignment, results)
     rows = grade_rows(Path(args.out).resolve(), args.assignment, everyone)
     csv_path = Path(args.out) / "grades.csv"
@@ -64,6 +64,8 @@ def build_parser():
                              help="seconds one cell may run before it is interrupted and scores zero (default: 60)")
     grade.add_argument("--timeout", type=float, default=900,
                        help="seconds one submission may take in all before it is stopped (default: 900)")
+    grade.add_argument("--workers", type=int, default=None,
+                       help="submissions graded at once (default: one per CPU core)")
     grade.add_argument("--memory-limit", type=float, default=8,
                        help="GiB of memory for one submission's grading, kernel included; 0: no cap (default: 8)")
     return parser

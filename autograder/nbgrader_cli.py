@@ -14,12 +14,13 @@ class CommandResult:
     timed_out: bool
 
 
-def child_environment():
+def child_environment(extra_env=None):
     """The environment for nbgrader: this interpreter's bin/ first on PATH, since nbgrader runs
     `alembic` (gradebook migrations) and Jupyter finds kernels by PATH, and the venv may not be
     activated."""
     bin_dir = os.path.dirname(sys.executable)
-    return {**os.environ, "PATH": bin_dir + os.pathsep + os.environ.get("PATH", ""), "PYTHONUNBUFFERED": "1"}
+    return {**os.environ, "PATH": bin_dir + os.pathsep + os.environ.get("PATH", ""), "PYTHONUNBUFFERED": "1",
+            **(extra_env or {})}
 
 
 def memory_limit(limit_bytes):
@@ -33,7 +34,7 @@ def memory_limit(limit_bytes):
     return apply
 
 
-def run_nbgrader(args, course_dir, timeout=None, memory_limit_bytes=None):
+def run_nbgrader(args, course_dir, timeout=None, memory_limit_bytes=None, extra_env=None):
     """Run `nbgrader ARGS` with course_dir as working folder; kill the whole process group on timeout.
 
     nbgrader starts a kernel as a grandchild process, so a plain kill of the child would leave
@@ -48,7 +49,7 @@ def run_nbgrader(args, course_dir, timeout=None, memory_limit_bytes=None):
         text=True,
         start_new_session=True,
         preexec_fn=memory_limit(memory_limit_bytes) if memory_limit_bytes else None,
-        env=child_environment(),
+        env=child_environment(extra_env),
     )
     try:
         output, _ = process.communicate(timeout=timeout)

@@ -1,0 +1,62 @@
+"""One private nbgrader course per submission, so that submissions can be graded in parallel.
+
+Each worker grades in its own folder, with its own copy of the gradebook: no two nbgrader
+processes share a SQLite file, and a run that dies leaves the main gradebook untouched. Only a
+finished grading is imported into the main course (under a lock), with its autograded notebook.
+"""
+import shutil
+import threading
+import warnings
+from pathlib import Path
+
+from nbgrader.api import MissingEntry
+from sqlalchemy.exc import SAWarning
+
+from .course import write_nbgrader_config
+from .gradebook import open_gradebook
+
+IMPORT_LOCK = threading.Lock()
+
+
+def workspace_for(course_dir, assignment, student, cell_timeout):
+    """A fresh private course for one student: the assignment's source, a gradebook copy, the config."""
+    course_dir = Path(course_dir)
+    workspace = course_dir / "workspaces" / student
+    if workspace.exists():
+        shutil.rmtree(workspace)
+    (workspace / "source").mkdir(parents=True)
+    shutil.copytree(course_dir / "source" / assignment, workspace / "source" / assignment)
+    shutil.copy2(course_dir / "gradebook.db", workspace / "gradebook.db")
+    write_nbgrader_config(workspace, cell_timeout)
+    return workspace
+
+
+def import_grading(workspace, course_dir, assignment, student):
+    """Copy the student's autograded notebooks and scores from the workspace into the main course."""
+    with IMPORT_LOCK:
+        target = Path(course_dir) / "autograded" / student / assignment
+        if target.exists():
+            shutil.rmtree(target)
+        shutil.copytree(Path(workspace) / "autograded" / student / assignment, target)
+        with open_gradebook(workspace) as source, open_gradebook(course_dir) as destination:
+            graded = source.find_submission(assignment, student)
+            destination.update_or_create_student(student)
+            try:
+                destination.remove_submission(assignment, student)
+            except MissingEntry:
+                pass
+            with warnings.catch_warnings():  # nbgrader's add_submission always trips this autoflush notice
+                warnings.simplefilter("ignore", SAWarning)
+                destination.add_submission(assignment, student, timestamp=graded.timestamp)
+            for notebook in graded.notebooks:
+                copy = destination.find_submission_notebook(notebook.name, assignment, student)
+                copy.flagged = notebook.flagged
+                copy.late_submission_penalty = notebook.late_submission_penalty
+                for grade in notebook.grades:
+                    into = destination.find_grade(grade.name, notebook.name, assignment, student)
+                    into.auto_score, into.manual_score = grade.auto_score, grade.manual_score
+                    into.extra_credit, into.needs_manual_grade = grade.extra_credit, grade.needs_manual_grade
+                for comment in notebook.comments:
+                    into = destination.find_comment(comment.name, notebook.name, assignment, student)
+                    into.auto_comment, into.manual_comment = comment.auto_comment, comment.manual_comment
+            destination.db.commit()
