@@ -34,9 +34,12 @@ def grade_command(args):
 
 
 def feedback_command(args):
-    pages = generate_feedback(args.assignment, args.out, cell_timeout=args.cell_timeout)
+    pages, failed = generate_feedback(args.assignment, args.out, cell_timeout=args.cell_timeout)
     for page in pages:
         print(page)
+    for student in failed:
+        print(f"no feedback for {student}: nbgrader could not render it (see its output with "
+              f"`nbgrader generate_feedback {args.assignment} --student {student}` in {args.out})")
     print(f"{len(pages)} feedback pages written under {Path(args.out) / 'feedback'}")
 
 

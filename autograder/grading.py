@@ -84,8 +84,8 @@ KERNEL_START_FAILURES = ("Kernel didn't respond", "Address already in use", "ker
 def grade_in_workspace(course_dir, assignment, submission, limits, total, extra_env=None, attempts=2):
     """Grade one submission in a private course and bring a finished grading into the main one.
 
-    A failed grading removes the student's old score from the main gradebook: a stale grade
-    would look like a result. nbgrader's log is kept in course_dir/logs/<student>.log.
+    A failed grading removes the student's old score and autograded notebook from the main
+    course: a stale grade would look like a result. nbgrader's log is kept in course_dir/logs/<student>.log.
     """
     copy_into_course(submission, course_dir, assignment)
     for attempt in range(attempts):
@@ -101,6 +101,7 @@ def grade_in_workspace(course_dir, assignment, submission, limits, total, extra_
         import_grading(workspace, course_dir, assignment, submission.student)
     else:
         remove_submission(course_dir, assignment, submission.student)
+        shutil.rmtree(Path(course_dir) / "autograded" / submission.student / assignment, ignore_errors=True)
     shutil.rmtree(workspace, ignore_errors=True)
     return result
 
@@ -149,10 +150,17 @@ def grade_assignment(assignment, submissions, course_dir, limits=None, workers=N
     for slot in range(workers):
         slots.put(slot)
 
+    # Each kernel's math libraries would start a thread per core: with several kernels at once
+    # the cores are oversubscribed and PyTorch slows down many times over. Share them out.
+    threads = str(max(1, default_workers() // workers))
+    thread_env = {name: threads for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")}
+
     def grade(submission):
         slot = slots.get()
         try:
-            env = {"CUDA_VISIBLE_DEVICES": str(gpus[slot % len(gpus)])} if len(gpus) > 1 else None
+            env = dict(thread_env)
+            if len(gpus) > 1:
+                env["CUDA_VISIBLE_DEVICES"] = str(gpus[slot % len(gpus)])
             return grade_in_workspace(course_dir, assignment, submission, limits, total, env)
         except Exception as error:  # the grader's own failure for one student must not stop the class
             return GradeResult(submission.student, FAILED, 0.0, total, f"grader error: {error!r}")

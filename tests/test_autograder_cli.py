@@ -114,6 +114,7 @@ def test_a_failed_regrade_leaves_no_stale_score(class_run, tmp_path):
         rows = {row["student_id"]: row for row in csv.DictReader(handle)}
     assert rows["ada"]["status"] == "failed" and float(rows["ada"]["score"]) == 0
     assert submission_score(out, ASSIGNMENT, "ada") is None, "the old 14 points must not survive a failed regrade"
+    assert not (out / "autograded" / "ada" / ASSIGNMENT).exists(), "nor the old autograded notebook"
     assert rows["bob"]["status"] == "graded" and float(rows["bob"]["score"]) == 11, "the others' grades stay"
     assert len(rows) == 9
 
