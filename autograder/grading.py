@@ -131,7 +131,11 @@ def grade_assignment(assignment, submissions, course_dir, limits=None, workers=N
     course_dir.mkdir(parents=True, exist_ok=True)
     prepare_course(course_dir, assignment, limits.cell_timeout)
     total = max_score(course_dir, assignment)
-    collected = collect_submissions(submissions, assignment, notebook_names(assignment), course_dir)
+    incoming = course_dir / "incoming"  # unpacked zips and staged LMS downloads, removed at the end
+    incoming.mkdir(exist_ok=True)
+    collected, notes = collect_submissions(submissions, assignment, notebook_names(assignment), incoming)
+    for note in notes:
+        progress(f"note: {note}")
     results, done = {}, 0
 
     def report(result):
@@ -171,4 +175,5 @@ def grade_assignment(assignment, submissions, course_dir, limits=None, workers=N
         for future in as_completed([pool.submit(grade, submission) for submission in gradable]):
             report(future.result())
     shutil.rmtree(course_dir / "workspaces", ignore_errors=True)
+    shutil.rmtree(incoming, ignore_errors=True)
     return [results[submission.student] for submission in collected]

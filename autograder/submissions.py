@@ -1,4 +1,8 @@
-"""Collect student submissions (nbgrader's submitted/ tree, or a zip of it) and check each notebook."""
+"""Collect student submissions and check each notebook.
+
+Accepted: nbgrader's submitted/<student>/<assignment>/ tree, a Canvas or Moodle bulk download
+(see lms.py), a .zip of either, or a single notebook.
+"""
 import shutil
 import tempfile
 import zipfile
@@ -6,6 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
+
+from .lms import find_lms_files, stage_lms_download, student_id
 
 
 @dataclass
@@ -55,12 +61,29 @@ def check_submission(student, folder, assignment, expected_notebooks):
     return submission
 
 
+def is_nbgrader_layout(root, assignment):
+    return any((p / assignment).is_dir() for p in Path(root).iterdir() if p.is_dir())
+
+
+def stage_single_notebook(path, assignment, expected_notebooks, staging):
+    """One notebook graded on its own: the student id is its file name, unless that is the notebook's."""
+    student = "student" if path.name in expected_notebooks else student_id(path.stem)
+    name = expected_notebooks[0] if len(expected_notebooks) == 1 else path.name
+    target = Path(staging) / student / assignment / name
+    target.parent.mkdir(parents=True)
+    shutil.copy2(path, target)
+
+
 def collect_submissions(source, assignment, expected_notebooks, workspace):
-    """Submissions found in source (a folder or a .zip); a zip is unpacked under workspace."""
-    source = Path(source)
+    """(submissions, notes) found in source; zips and LMS downloads are unpacked under workspace."""
+    source, notes = Path(source), []
     if not source.exists():
         raise ValueError(f"submissions not found: {source} does not exist")
-    if source.suffix == ".zip":
+    if source.suffix == ".ipynb":
+        staging = Path(tempfile.mkdtemp(prefix="single-", dir=workspace))
+        stage_single_notebook(source, assignment, expected_notebooks, staging)
+        source = staging
+    elif source.suffix == ".zip":
         if not zipfile.is_zipfile(source):
             raise ValueError(f"{source} is not a readable zip archive")
         unpacked = Path(tempfile.mkdtemp(prefix="unzipped-", dir=workspace))
@@ -68,10 +91,14 @@ def collect_submissions(source, assignment, expected_notebooks, workspace):
             archive.extractall(unpacked)  # extractall drops absolute paths and '..' parts
         source = unpacked
     if not source.is_dir():
-        raise ValueError(f"{source} is neither a folder nor a .zip of submissions")
+        raise ValueError(f"{source} is neither a folder, a .zip nor a notebook")
     root = find_submitted_root(source)
+    if not is_nbgrader_layout(root, assignment) and find_lms_files(root):
+        staging = Path(tempfile.mkdtemp(prefix="lms-", dir=workspace))
+        notes = stage_lms_download(root, assignment, staging)
+        root = staging
     students = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
-    return [check_submission(p.name, p, assignment, expected_notebooks) for p in students]
+    return [check_submission(p.name, p, assignment, expected_notebooks) for p in students], notes
 
 
 def copy_into_course(submission, course_dir, assignment):
