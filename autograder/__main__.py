@@ -9,6 +9,7 @@ from .feedback import generate_feedback
 from .grading import Limits, grade_assignment
 from .ledger import record_results
 from .release import ReleaseError, generate_release
+from .report import pass_rate_table, pass_rates, write_histogram, write_pass_rates
 
 DEFAULT_GRADING_DIR = "grading"
 
@@ -26,11 +27,16 @@ def grade_command(args):
     rows = grade_rows(Path(args.out).resolve(), args.assignment, everyone)
     csv_path = Path(args.out) / "grades.csv"
     write_grades_csv(csv_path, rows)
+    rates = pass_rates(Path(args.out).resolve(), args.assignment, everyone)
+    write_pass_rates(Path(args.out) / "pass_rates.csv", rates)
+    write_histogram(Path(args.out) / "histogram.png", args.assignment, rows)
     print()
     print(summary_table(rows))
+    print()
+    print(pass_rate_table(rates))
     problems = sum(result.status != "graded" for result in results)
     print(f"\n{len(results)} submissions graded in this run, {problems} not graded by the tests; "
-          f"{len(everyone)} students in {csv_path}")
+          f"{len(everyone)} students in {csv_path}; pass_rates.csv and histogram.png beside it")
 
 
 def feedback_command(args):

@@ -134,6 +134,18 @@ def test_bad_submissions_get_a_clear_reason(class_run):
     assert rows["no_folder"]["status"] == "invalid" and "no folder conv_numpy/" in rows["no_folder"]["reason"]
 
 
+def test_pass_rates_and_histogram(class_run):
+    completed, out, _ = class_run
+    with open(out / "pass_rates.csv", newline="") as handle:
+        rates = {row["test"]: row for row in csv.DictReader(handle)}
+    assert set(rates) == {"test_conv_output_size", "test_zero_pad", "test_conv2d_naive", "test_conv2d_naive_errors",
+                          "test_conv2d", "test_conv2d_vectorised", "test_max_pool2d"}
+    assert rates["test_conv_output_size"]["passed"] == rates["test_conv_output_size"]["graded"]
+    assert int(rates["test_conv2d_naive"]["passed"]) < int(rates["test_conv2d_naive"]["graded"])
+    assert "test_conv2d_naive" in completed.stdout and "passed" in completed.stdout
+    assert (out / "histogram.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
 def test_summary_printed_per_student(class_run):
     completed, _, _ = class_run
     for student in ("ada", "bob", "hangs", "broken_json"):
