@@ -21,8 +21,10 @@ def release_command(args):
 
 def grade_command(args):
     limits = Limits(cell_timeout=args.cell_timeout, notebook_timeout=args.timeout,
-                    memory_bytes=int(args.memory_limit * 2**30) if args.memory_limit > 0 else None)
-    results = grade_assignment(args.assignment, args.submissions, args.out, limits, workers=args.workers)
+                    memory_bytes=int(args.memory_limit * 2**30) if args.memory_limit > 0 else None,
+                    sandbox=not args.no_sandbox)
+    results = grade_assignment(args.assignment, args.submissions, args.out, limits, workers=args.workers,
+                               regrade=args.regrade, batch_size=args.batch_size, scheduler=args.scheduler)
     everyone = record_results(args.out, args.assignment, results)
     rows = grade_rows(Path(args.out).resolve(), args.assignment, everyone)
     csv_path = Path(args.out) / "grades.csv"
@@ -35,6 +37,9 @@ def grade_command(args):
     print()
     print(pass_rate_table(rates))
     problems = sum(result.status != "graded" for result in results)
+    flagged = [result.student for result in everyone if result.flags]
+    if flagged:
+        print(f"\nFLAGGED for a look (signs of gaming the grader; see the flags column): {', '.join(flagged)}")
     print(f"\n{len(results)} submissions graded in this run, {problems} not graded by the tests; "
           f"{len(everyone)} students in {csv_path}; pass_rates.csv and histogram.png beside it")
 
@@ -77,6 +82,14 @@ def build_parser():
                        help="submissions graded at once (default: one per CPU core)")
     grade.add_argument("--memory-limit", type=float, default=8,
                        help="GiB of memory for one submission's grading, kernel included; 0: no cap (default: 8)")
+    grade.add_argument("--batch-size", type=int, default=25,
+                       help="students graded by one nbgrader process, which starts once per batch (default: 25)")
+    grade.add_argument("--scheduler", default=None, metavar="tcp://HOST:PORT",
+                       help="grade on a Dask distributed cluster (workers need this project installed)")
+    grade.add_argument("--regrade", action="store_true",
+                       help="grade again submissions an earlier run graded and that have not changed")
+    grade.add_argument("--no-sandbox", action="store_true",
+                       help="run student code without the sandbox (network, files): only for code you trust")
     return parser
 
 

@@ -33,7 +33,40 @@ FEEDBACK_PREPROCESSORS = [
 ]
 
 
-def write_nbgrader_config(grading_dir, cell_timeout):
+# Autograding rebuilds each submission from the source notebook before it runs, and judges the
+# hidden tests' values outside the kernel after it ran (see integrity.py and observations.py).
+SANITIZE_PREPROCESSORS = [
+    "nbgrader.preprocessors.ClearOutput",
+    "nbgrader.preprocessors.DeduplicateIds",
+    "nbgrader.preprocessors.OverwriteKernelspec",
+    "autograder.integrity.RestoreStructure",
+    "nbgrader.preprocessors.OverwriteCells",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+AUTOGRADE_PREPROCESSORS = [
+    "nbgrader.preprocessors.Execute",
+    "autograder.observations.CompareObservations",
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+
+
+def grading_pipeline_config(grading_dir, reference_file, record=False):
+    """nbgrader config lines for the autograding pipeline of a grading folder."""
+    return [
+        f"c.Autograde.sanitize_preprocessors = {SANITIZE_PREPROCESSORS!r}",
+        f"c.Autograde.autograde_preprocessors = {AUTOGRADE_PREPROCESSORS!r}",
+        f"c.RestoreStructure.source_dir = {str(Path(grading_dir) / 'source')!r}",
+        f"c.CompareObservations.reference_file = {str(reference_file)!r}",
+        f"c.CompareObservations.record = {bool(record)!r}",
+    ]
+
+
+def write_nbgrader_config(grading_dir, cell_timeout, extra_lines=()):
     """Write the nbgrader_config.py that nbgrader picks up when run inside grading_dir."""
     config = f'''# Written by `python -m autograder`; rewritten on every run.
 c = get_config()
@@ -42,5 +75,5 @@ c.CourseDirectory.db_url = {"sqlite:///" + str(Path(grading_dir) / "gradebook.db
 c.Execute.timeout = {int(cell_timeout)}
 c.Execute.interrupt_on_timeout = True
 c.GenerateFeedback.preprocessors = {FEEDBACK_PREPROCESSORS!r}
-'''
+''' + "".join(line + "\n" for line in extra_lines)
     (Path(grading_dir) / "nbgrader_config.py").write_text(config)

@@ -7,7 +7,7 @@ from .gradebook import open_gradebook
 
 NBGRADER_COLUMNS = ["assignment", "duedate", "timestamp", "student_id", "last_name", "first_name",
                     "email", "raw_score", "late_submission_penalty", "score", "max_score"]
-COLUMNS = NBGRADER_COLUMNS + ["status", "reason"]
+COLUMNS = NBGRADER_COLUMNS + ["status", "reason", "flags"]
 
 
 def _text(value):
@@ -23,7 +23,8 @@ def grade_rows(course_dir, assignment, results):
             row = dict.fromkeys(COLUMNS, "")
             row.update(assignment=assignment, duedate=_text(record.duedate), student_id=result.student,
                        raw_score=result.score, late_submission_penalty=0.0, score=result.score,
-                       max_score=result.max_score, status=result.status, reason=result.reason)
+                       max_score=result.max_score, status=result.status, reason=result.reason,
+                       flags="; ".join(result.flags))
             try:
                 student = gradebook.find_student(result.student)
                 row.update(last_name=_text(student.last_name), first_name=_text(student.first_name),

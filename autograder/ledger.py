@@ -7,7 +7,7 @@ import json
 from dataclasses import asdict
 from pathlib import Path
 
-from .grading import GradeResult
+from .results import GradeResult
 
 LEDGER_NAME = "results.json"
 

@@ -4,6 +4,7 @@ import resource
 import signal
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 
 
@@ -34,12 +35,27 @@ def memory_limit(limit_bytes):
     return apply
 
 
-def run_nbgrader(args, course_dir, timeout=None, memory_limit_bytes=None, extra_env=None):
+def wait_with_watchdog(process, timeout, progress, poll=2.0):
+    """Wait for process; raise TimeoutExpired once progress() has not changed for `timeout` seconds."""
+    seen, since = progress(), time.monotonic()
+    while True:
+        try:
+            return process.communicate(timeout=poll)[0]
+        except subprocess.TimeoutExpired:
+            now = progress()
+            if now != seen:
+                seen, since = now, time.monotonic()
+            elif time.monotonic() - since > timeout:
+                raise
+
+
+def run_nbgrader(args, course_dir, timeout=None, memory_limit_bytes=None, extra_env=None, progress=None):
     """Run `nbgrader ARGS` with course_dir as working folder; kill the whole process group on timeout.
 
     nbgrader starts a kernel as a grandchild process, so a plain kill of the child would leave
     a hanging kernel behind: the child gets its own session and the group is killed.
-    memory_limit_bytes caps the memory of nbgrader and of the kernel it starts.
+    memory_limit_bytes caps the memory of nbgrader and of each kernel it starts. With `progress`
+    (a function whose value changes as work completes), `timeout` bounds the time without progress.
     """
     process = subprocess.Popen(
         [sys.executable, "-m", "nbgrader", *args],
@@ -52,7 +68,10 @@ def run_nbgrader(args, course_dir, timeout=None, memory_limit_bytes=None, extra_
         env=child_environment(extra_env),
     )
     try:
-        output, _ = process.communicate(timeout=timeout)
+        if progress is None or timeout is None:
+            output, _ = process.communicate(timeout=timeout)
+        else:
+            output = wait_with_watchdog(process, timeout, progress)
         return CommandResult(process.returncode, output, timed_out=False)
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)

@@ -8,6 +8,8 @@ import re
 from nbgrader import utils
 from nbgrader.preprocessors import NbGraderPreprocessor
 
+from .observations import HARNESS_SOURCE
+
 BEGIN_HIDDEN = "### BEGIN HIDDEN TESTS"
 END_HIDDEN = "### END HIDDEN TESTS"
 HIDDEN_PLACEHOLDER = "# (hidden tests are not shown)"
@@ -46,7 +48,12 @@ def redact_traceback(frames, hidden_lines):
 
 
 class RedactHiddenTests(NbGraderPreprocessor):
-    """nbgrader preprocessor for generate_feedback: hidden tests leave the source and the outputs."""
+    """nbgrader preprocessor for generate_feedback: hidden tests leave the source and the outputs,
+    and the grader's harness cell leaves the notebook."""
+
+    def preprocess(self, nb, resources):
+        nb.cells = [cell for cell in nb.cells if cell.source != HARNESS_SOURCE]
+        return super().preprocess(nb, resources)
 
     def preprocess_cell(self, cell, resources, index):
         if cell.cell_type == "code" and utils.is_grade(cell):

@@ -1,7 +1,8 @@
 """Collect student submissions and check each notebook.
 
-Accepted: nbgrader's submitted/<student>/<assignment>/ tree, a Canvas or Moodle bulk download
-(see lms.py), a .zip of either, or a single notebook.
+Accepted: nbgrader's submitted/<student>/<assignment>/ tree, nbgrader's exchange inbound folder
+(see exchange.py), a Canvas or Moodle bulk download (see lms.py), a .zip of any of these, or a
+single notebook.
 """
 import shutil
 import tempfile
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import nbformat
 
+from .exchange import find_hand_ins, stage_latest_hand_ins
 from .lms import find_lms_files, stage_lms_download, student_id
 
 
@@ -93,7 +95,11 @@ def collect_submissions(source, assignment, expected_notebooks, workspace):
     if not source.is_dir():
         raise ValueError(f"{source} is neither a folder, a .zip nor a notebook")
     root = find_submitted_root(source)
-    if not is_nbgrader_layout(root, assignment) and find_lms_files(root):
+    if not is_nbgrader_layout(root, assignment) and find_hand_ins(root, assignment):
+        staging = Path(tempfile.mkdtemp(prefix="inbound-", dir=workspace))
+        notes = stage_latest_hand_ins(root, assignment, staging)
+        root = staging
+    elif not is_nbgrader_layout(root, assignment) and find_lms_files(root):
         staging = Path(tempfile.mkdtemp(prefix="lms-", dir=workspace))
         notes = stage_lms_download(root, assignment, staging)
         root = staging
@@ -101,9 +107,30 @@ def collect_submissions(source, assignment, expected_notebooks, workspace):
     return [check_submission(p.name, p, assignment, expected_notebooks) for p in students], notes
 
 
-def copy_into_course(submission, course_dir, assignment):
-    """Place a submission where nbgrader looks for it: course_dir/submitted/<student>/<assignment>/."""
+def same_files(first, second):
+    files = sorted(p.relative_to(first) for p in Path(first).rglob("*") if p.is_file())
+    return files == sorted(p.relative_to(second) for p in Path(second).rglob("*") if p.is_file()) and all(
+        (Path(first) / name).read_bytes() == (Path(second) / name).read_bytes() for name in files)
+
+
+def archive_previous(target, course_dir, submission, assignment):
+    """Move an earlier, different submission to course_dir/archive/<student>/<assignment>/<n>/."""
+    archive = Path(course_dir) / "archive" / submission.student / assignment
+    number = len(list(archive.iterdir())) + 1 if archive.exists() else 1
+    archive.mkdir(parents=True, exist_ok=True)
+    shutil.move(str(target), archive / str(number))
+
+
+def copy_into_course(submission, course_dir, assignment, keep_previous=False):
+    """Place a submission where nbgrader looks for it: course_dir/submitted/<student>/<assignment>/.
+
+    With keep_previous, a different submission already there (an earlier hand-in) is archived
+    rather than overwritten.
+    """
     target = Path(course_dir) / "submitted" / submission.student / assignment
     if target.exists():
-        shutil.rmtree(target)
+        if keep_previous and not same_files(target, submission.folder):
+            archive_previous(target, course_dir, submission, assignment)
+        else:
+            shutil.rmtree(target)
     shutil.copytree(submission.folder, target)

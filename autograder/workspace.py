@@ -7,28 +7,47 @@ finished grading is imported into the main course (under a lock), with its autog
 import shutil
 import threading
 import warnings
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from nbgrader.api import MissingEntry
 from sqlalchemy.exc import SAWarning
 
-from .course import write_nbgrader_config
+from .course import grading_pipeline_config, write_nbgrader_config
 from .gradebook import open_gradebook
+from .sandbox import install_kernel, kill_cgroup
 
 IMPORT_LOCK = threading.Lock()
 
 
-def workspace_for(course_dir, assignment, student, cell_timeout):
-    """A fresh private course for one student: the assignment's source, a gradebook copy, the config."""
+@dataclass
+class Workspace:
+    """A private course folder, the environment its nbgrader runs in, and its process cgroup."""
+    path: Path
+    env: dict = field(default_factory=dict)
+    cgroup: str | None = None
+
+    def remove(self):
+        kill_cgroup(self.cgroup)
+        shutil.rmtree(self.path, ignore_errors=True)
+
+
+def workspace_for(course_dir, assignment, name, cell_timeout, reference_file, sandboxed=True, record=False):
+    """A fresh private course: the assignment's source, a gradebook copy, the grading config and,
+    when sandboxed, the sandbox kernel that runs the students' code."""
     course_dir = Path(course_dir)
-    workspace = course_dir / "workspaces" / student
+    workspace = course_dir / "workspaces" / name
     if workspace.exists():
         shutil.rmtree(workspace)
     (workspace / "source").mkdir(parents=True)
     shutil.copytree(course_dir / "source" / assignment, workspace / "source" / assignment)
     shutil.copy2(course_dir / "gradebook.db", workspace / "gradebook.db")
-    write_nbgrader_config(workspace, cell_timeout)
-    return workspace
+    lines, env, cgroup = grading_pipeline_config(workspace, reference_file, record), {}, None
+    if sandboxed:
+        kernel_lines, env, cgroup = install_kernel(workspace, assignment)
+        lines += kernel_lines
+    write_nbgrader_config(workspace, cell_timeout, lines)
+    return Workspace(workspace, env, cgroup)
 
 
 def import_grading(workspace, course_dir, assignment, student):

@@ -1,6 +1,10 @@
 """Benchmark: grading one class with stock `nbgrader autograde` (one process, one student after
-another) and with `python -m autograder grade` (a process per student, several at once), on the
-same submissions in the same run. Prints both times, the ratio, and whether the scores agree.
+another) and with `python -m autograder grade` (batches of students per nbgrader process, several
+batches at once, each kernel sandboxed, verdicts checked outside the kernel), on the same
+submissions in the same run. Prints both times, the ratio, and whether the scores agree.
+
+Stock nbgrader knows nothing of the grader's harness, so its kernels get `_observe` from a
+PYTHONSTARTUP file (the observations are then ignored: stock verdicts are the kernel's alone).
 
     python benchmarks/bench_grading.py               # 50 submissions of conv_numpy
     python benchmarks/bench_grading.py --count 6     # a quick run
@@ -18,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))  # the
 from autograder.gradebook import submission_score  # noqa: E402
 from autograder.grading import Limits, default_workers, grade_assignment  # noqa: E402
 from autograder.nbgrader_cli import run_nbgrader  # noqa: E402
+from autograder.observations import HARNESS_SOURCE  # noqa: E402
 from autograder.release import prepare_course  # noqa: E402
 from submission_factory import patched_answers, release_answers, solution_answers, write_submission  # noqa: E402
 
@@ -39,10 +44,13 @@ def make_class(folder, count):
 
 
 def stock_nbgrader(submitted, work):
+    """Seconds for stock nbgrader: generate_assignment (its gradebook) and autograde, as ours does."""
+    start = time.perf_counter()
     prepare_course(work, ASSIGNMENT)
     shutil.copytree(submitted, work / "submitted")
-    start = time.perf_counter()
-    result = run_nbgrader(["autograde", ASSIGNMENT], work)
+    harness = work / "harness.py"
+    harness.write_text(HARNESS_SOURCE)
+    result = run_nbgrader(["autograde", ASSIGNMENT], work, extra_env={"PYTHONSTARTUP": str(harness)})
     seconds = time.perf_counter() - start
     if result.returncode != 0:
         raise SystemExit(f"stock nbgrader autograde failed:\n{result.output[-2000:]}")

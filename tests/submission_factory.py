@@ -31,13 +31,18 @@ def patched_answers(assignment, patches):
     return answers
 
 
-def write_submission(submitted_dir, student, assignment, answers, notebook=None):
-    """Write submitted_dir/<student>/<assignment>/<notebook>.ipynb from the release; return its path."""
+def write_submission(submitted_dir, student, assignment, answers, notebook=None, edit=None):
+    """Write submitted_dir/<student>/<assignment>/<notebook>.ipynb from the release; return its path.
+
+    edit(notebook), when given, changes the notebook further before it is written.
+    """
     release = sorted((EXERCISES_DIR / assignment).glob("*.ipynb"))[0]
     nb = nbformat.read(str(release), as_version=4)
     for cell in nb.cells:
         if grade_id(cell) in answers:
             cell.source = answers[grade_id(cell)]
+    if edit:
+        edit(nb)
     target = Path(submitted_dir) / student / assignment / (notebook or release.name)
     target.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, str(target))

@@ -23,6 +23,33 @@ HANGS = [("    out = np.zeros((N, F, H_out, W_out))",
 IGNORES_INTERRUPTS = [("    out = np.zeros((N, F, H_out, W_out))",
                        "    import time\n    while True:\n        try:\n            time.sleep(0.1)\n"
                        "        except KeyboardInterrupt:\n            pass\n    out = np.zeros((N, F, H_out, W_out))")]
+FORK_BOMB = [("    if pad < 0:", """    import os, time
+    root = os.getpid()
+    try:
+        while True:
+            os.fork()  # parent and child both go on forking: doubling until the cap
+    except OSError as error:
+        if os.getpid() != root:
+            time.sleep(600)
+            os._exit(0)
+        print("fork refused:", error)
+    if pad < 0:""")]
+PROBE = """import os, socket, sys
+def attempt(label, action):
+    try:
+        action()
+        print(label, "ALLOWED")
+    except Exception as error:
+        print(label, "denied", type(error).__name__)
+attempt("network", lambda: socket.create_connection(("127.0.0.1", 22), timeout=3))
+attempt("dns", lambda: socket.getaddrinfo("pypi.org", 443))
+attempt("read source", lambda: open("../../../source/conv_numpy/conv_numpy.ipynb").read())
+attempt("read gradebook", lambda: open("../../../gradebook.db", "rb").read())
+attempt("read solutions", lambda: open(os.path.join(os.path.dirname(sys.prefix), "solutions", "conv_numpy", "conv_numpy.ipynb")).read())
+attempt("write outside", lambda: open("/tmp/escaped-from-sandbox.txt", "w").write("x"))
+attempt("write beside", lambda: open("../written-by-student.txt", "w").write("x"))
+attempt("write scratch", lambda: open("scratch.txt", "w").write("x"))
+"""
 WRONG_STRIDE = [("xp[n, :, i * stride:i * stride + HH, j * stride:j * stride + WW]", "xp[n, :, i:i + HH, j:j + WW]")]
 
 
@@ -52,6 +79,9 @@ def class_run(tmp_path_factory):
                                                         "zero_pad": "import os\nos._exit(3)"})
     write_submission(submitted, "memory_bomb", ASSIGNMENT, patched_answers(ASSIGNMENT, {"zero_pad": [
         ("    return np.pad(", "    hoard = np.ones(int(5 * 2**30 / 8))  # 5 GiB\n    return np.pad(")]}))
+    write_submission(submitted, "fork_bomb", ASSIGNMENT, patched_answers(ASSIGNMENT, {"zero_pad": FORK_BOMB}))
+    answers = solution_answers(ASSIGNMENT)
+    write_submission(submitted, "snoop", ASSIGNMENT, {**answers, "conv_output_size": PROBE + answers["conv_output_size"]})
     write_raw(submitted, "broken_json", ASSIGNMENT, f"{ASSIGNMENT}.ipynb", '{"cells": [')
     write_submission(submitted, "renamed", ASSIGNMENT, solution_answers(ASSIGNMENT), notebook="conv_numpy (1).ipynb")
     (submitted / "no_folder" / "some_other_assignment").mkdir(parents=True)
@@ -67,8 +97,8 @@ def class_run(tmp_path_factory):
 def test_every_student_has_a_row_and_the_run_finishes(class_run):
     completed, _, rows = class_run
     assert completed.returncode == 0, completed.stderr
-    assert set(rows) == {"ada", "bob", "hangs", "stubborn", "crashes", "memory_bomb", "broken_json", "renamed",
-                         "no_folder"}
+    assert set(rows) == {"ada", "bob", "hangs", "stubborn", "crashes", "memory_bomb", "fork_bomb", "snoop",
+                         "broken_json", "renamed", "no_folder"}
     assert "Traceback" not in completed.stdout + completed.stderr
 
 
@@ -116,7 +146,28 @@ def test_a_failed_regrade_leaves_no_stale_score(class_run, tmp_path):
     assert submission_score(out, ASSIGNMENT, "ada") is None, "the old 14 points must not survive a failed regrade"
     assert not (out / "autograded" / "ada" / ASSIGNMENT).exists(), "nor the old autograded notebook"
     assert rows["bob"]["status"] == "graded" and float(rows["bob"]["score"]) == 11, "the others' grades stay"
-    assert len(rows) == 9
+    assert len(rows) == 11
+
+
+def test_a_fork_bomb_is_capped_and_cleaned_up(class_run):
+    _, out, rows = class_run
+    bomb = rows["fork_bomb"]
+    assert bomb["status"] == "graded" and "hit the process limit" in bomb["reason"], bomb
+    assert 0 < float(bomb["score"]) < 14  # zero_pad and what came before it still earn their points
+    notebook = (out / "autograded" / "fork_bomb" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").read_text()
+    assert "fork refused" in notebook
+    leftover = subprocess.run(["pgrep", "-f", f"{out}/workspaces"], capture_output=True, text=True).stdout
+    assert not leftover.strip(), "the bomb's sleeping processes must be killed with their sandbox"
+
+
+def test_student_code_has_no_network_and_no_files_outside_its_folder(class_run):
+    _, out, rows = class_run
+    assert float(rows["snoop"]["score"]) == 14 and "refers to source" in rows["snoop"]["flags"]
+    notebook = (out / "autograded" / "snoop" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").read_text()
+    for probe in ("network", "dns", "read source", "read gradebook", "read solutions", "write outside", "write beside"):
+        assert f"{probe} denied" in notebook, probe
+    assert "write scratch ALLOWED" in notebook
+    assert not Path("/tmp/escaped-from-sandbox.txt").exists()
 
 
 def test_a_crashing_kernel_is_recorded_as_a_failure(class_run):
@@ -158,7 +209,8 @@ def test_feedback_shows_failures_but_never_hidden_tests(class_run):
     assert completed.returncode == 0, completed.stderr
     page = out / "feedback" / "bob" / ASSIGNMENT / f"{ASSIGNMENT}.html"
     text = unescape(re.sub(r"<[^>]+>", "", page.read_text()))
-    assert "AssertionError" in text and "hidden tests are not shown" in text
+    assert "HiddenCheckFailed" in text and "hidden tests are not shown" in text
+    assert "_observe" not in text, "the grader's harness cell is not part of the feedback"
     leaked = {line for line in distinctive_hidden_lines() for page in out.glob("feedback/*/*/*.html")
               if line in unescape(re.sub(r"<[^>]+>", "", page.read_text()))}
     assert not leaked, f"hidden test source in feedback: {sorted(leaked)[:3]}"

@@ -65,3 +65,33 @@ def test_nbgrader_layout_is_taken_as_it_is(tmp_path):
     write_submission(tmp_path / "course" / "submitted", "ada", ASSIGNMENT, solution_answers(ASSIGNMENT))
     students, notes = collected(tmp_path, tmp_path / "course")
     assert list(students) == ["ada"] and not students["ada"].problems and notes == []
+
+
+def test_exchange_inbound_grades_the_latest_hand_in_and_keeps_the_others(tmp_path):
+    inbound = tmp_path / "inbound"
+    early = notebook_file(tmp_path, inbound / f"ada+{ASSIGNMENT}+2026-11-20 09:00:00.000000 UTC+abc", NOTEBOOK)
+    late = notebook_file(tmp_path, inbound / f"ada+{ASSIGNMENT}+2026-11-21 18:30:00.000000 UTC+def", NOTEBOOK)
+    late.write_text(late.read_text().replace("conv_output_size", "conv_output_size", 1) + "\n")
+    (late.parent / "timestamp.txt").write_text("2026-11-21 18:30:00.000000 UTC")
+    notebook_file(tmp_path, inbound / f"bob+{ASSIGNMENT}+2026-11-20 10:00:00.000000 UTC", NOTEBOOK)
+    notebook_file(tmp_path, inbound / "bob+other_assignment+2026-11-22 10:00:00.000000 UTC", NOTEBOOK)
+    students, notes = collected(tmp_path, inbound)
+    assert set(students) == {"ada", "bob"}
+    assert (students["ada"].folder / NOTEBOOK).read_text() == late.read_text()
+    assert (students["ada"].folder / "timestamp.txt").exists()
+    assert len(notes) == 1 and "ada: 2 hand-ins, graded the latest (2026-11-21 18:30:00 UTC" in notes[0]
+    assert early.exists() and late.exists(), "hand-ins are never deleted"
+
+
+def test_a_new_submission_archives_the_graded_one(tmp_path):
+    from autograder.submissions import Submission, copy_into_course
+    first = notebook_file(tmp_path, tmp_path / "first", NOTEBOOK)
+    second = notebook_file(tmp_path, tmp_path / "second", NOTEBOOK)
+    second.write_text(second.read_text() + "\n")
+    course = tmp_path / "course"
+    copy_into_course(Submission("ada", first.parent), course, ASSIGNMENT, keep_previous=True)
+    copy_into_course(Submission("ada", first.parent), course, ASSIGNMENT, keep_previous=True)
+    assert not (course / "archive").exists(), "the same files again are not a new hand-in"
+    copy_into_course(Submission("ada", second.parent), course, ASSIGNMENT, keep_previous=True)
+    assert (course / "submitted" / "ada" / ASSIGNMENT / NOTEBOOK).read_text() == second.read_text()
+    assert (course / "archive" / "ada" / ASSIGNMENT / "1" / NOTEBOOK).read_text() == first.read_text()

@@ -1,0 +1,62 @@
+"""A grader killed with `kill -9` half-way loses nothing: the rerun grades only what is missing."""
+import csv
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from autograder.course import REPO_ROOT
+from autograder.gradebook import open_gradebook
+from submission_factory import patched_answers, solution_answers, write_submission
+
+ASSIGNMENT = "conv_numpy"
+WRONG_STRIDE = [("xp[n, :, i * stride:i * stride + HH, j * stride:j * stride + WW]", "xp[n, :, i:i + HH, j:j + WW]")]
+STUDENTS = {"s1": 14, "s2": 11, "s3": 14, "s4": 11, "s5": 14}
+
+pytestmark = pytest.mark.slow
+
+
+def grade_command(submitted, out):
+    return [sys.executable, "-m", "autograder", "grade", ASSIGNMENT, str(submitted), "--out", str(out),
+            "--workers", "1", "--batch-size", "1"]
+
+
+def ledger_students(out):
+    path = out / "results.json"
+    return set(json.loads(path.read_text()).get(ASSIGNMENT, {})) if path.exists() else set()
+
+
+def test_kill_minus_nine_then_rerun(tmp_path):
+    submitted, out = tmp_path / "submitted", tmp_path / "grading"
+    for student, points in STUDENTS.items():
+        answers = solution_answers(ASSIGNMENT) if points == 14 else patched_answers(ASSIGNMENT, {"conv2d_naive": WRONG_STRIDE})
+        write_submission(submitted, student, ASSIGNMENT, answers)
+
+    grader = subprocess.Popen(grade_command(submitted, out), cwd=REPO_ROOT, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.monotonic() + 600
+    while len(ledger_students(out)) < 2 and time.monotonic() < deadline and grader.poll() is None:
+        time.sleep(0.2)
+    os.killpg(grader.pid, signal.SIGKILL)
+    grader.wait()
+    finished_before = ledger_students(out)
+    assert 2 <= len(finished_before) < len(STUDENTS), "the kill must land half-way"
+
+    rerun = subprocess.run(grade_command(submitted, out), cwd=REPO_ROOT, capture_output=True, text=True, timeout=900)
+    assert rerun.returncode == 0, rerun.stderr
+    kept = {line.split("]")[1].split(":")[0].strip() for line in rerun.stdout.splitlines()
+            if "unchanged since the last run, kept" in line}
+    assert kept == finished_before, (kept, finished_before)
+
+    with open(out / "grades.csv", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert sorted(row["student_id"] for row in rows) == sorted(STUDENTS), "one row per student, no duplicates"
+    assert {row["student_id"]: float(row["score"]) for row in rows} == STUDENTS
+    with open_gradebook(out) as gradebook:
+        submissions = gradebook.find_assignment(ASSIGNMENT).submissions
+        assert sorted(s.student.id for s in submissions) == sorted(STUDENTS)
+        assert {s.student.id: s.score for s in submissions} == STUDENTS
