@@ -4,7 +4,7 @@ Student code runs in the kernel that autograder.sandbox_kernel starts: in a netw
 of its own (no network), under Landlock (reads only the Python installation, writes only its
 own folder), with a cap on processes (a pids cgroup when the grader runs as root, whom
 RLIMIT_NPROC does not bind; RLIMIT_NPROC otherwise). The grader reaches the kernel over Unix
-sockets in the folder's runtime/ directory.
+sockets in a short-named runtime folder under /tmp.
 """
 import importlib.util
 import json
@@ -14,6 +14,7 @@ import signal
 import site
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -132,11 +133,20 @@ def enter_kernel_cgroup(workspace_cgroup, pid):
     return own
 
 
+def short_runtime_dir():
+    """A fresh folder for the kernel's Unix sockets, connection file and home. Socket paths are
+    limited to 107 bytes, so it lives directly under /tmp rather than in the (deep) course folder."""
+    base = "/tmp" if os.access("/tmp", os.W_OK) else None
+    return Path(tempfile.mkdtemp(prefix="autograder-", dir=base))
+
+
 def install_kernel(folder, assignment):
-    """Write folder/kernels/<KERNEL_NAME> and its policy; return (nbgrader config lines, env, cgroup)."""
+    """Write folder/kernels/<KERNEL_NAME> and its policy.
+
+    Returns (nbgrader config lines, environment, pids cgroup, runtime folder to remove afterwards).
+    """
     folder = Path(folder).resolve()
-    runtime = folder / "runtime"
-    runtime.mkdir(parents=True, exist_ok=True)
+    runtime = short_runtime_dir()
     cgroup = pids_cgroup(f"{folder.name}-{uuid.uuid4().hex[:8]}")
     read, listed = python_paths(FORBIDDEN_PACKAGES.get(assignment, ()))
     policy = {"read_paths": [*SYSTEM_READ_PATHS, *read], "list_paths": listed, "write_paths": ["/dev"],
@@ -152,4 +162,4 @@ def install_kernel(folder, assignment):
               "c.KernelManager.transport = 'ipc'",
               f"c.KernelManager.ip = {str(runtime / 'ipc')!r}"]
     env = {"JUPYTER_PATH": str(folder), "JUPYTER_RUNTIME_DIR": str(runtime)}
-    return config, env, cgroup
+    return config, env, cgroup, runtime

@@ -22,14 +22,18 @@ IMPORT_LOCK = threading.Lock()
 
 @dataclass
 class Workspace:
-    """A private course folder, the environment its nbgrader runs in, and its process cgroup."""
+    """A private course folder, the environment its nbgrader runs in, its process cgroup and the
+    sandbox kernel's runtime folder."""
     path: Path
     env: dict = field(default_factory=dict)
     cgroup: str | None = None
+    runtime: Path | None = None
 
     def remove(self):
         kill_cgroup(self.cgroup)
         shutil.rmtree(self.path, ignore_errors=True)
+        if self.runtime:
+            shutil.rmtree(self.runtime, ignore_errors=True)
 
 
 def workspace_for(course_dir, assignment, name, cell_timeout, reference_file, sandboxed=True, record=False):
@@ -42,12 +46,12 @@ def workspace_for(course_dir, assignment, name, cell_timeout, reference_file, sa
     (workspace / "source").mkdir(parents=True)
     shutil.copytree(course_dir / "source" / assignment, workspace / "source" / assignment)
     shutil.copy2(course_dir / "gradebook.db", workspace / "gradebook.db")
-    lines, env, cgroup = grading_pipeline_config(workspace, reference_file, record), {}, None
+    lines, env, cgroup, runtime = grading_pipeline_config(workspace, reference_file, record), {}, None, None
     if sandboxed:
-        kernel_lines, env, cgroup = install_kernel(workspace, assignment)
+        kernel_lines, env, cgroup, runtime = install_kernel(workspace, assignment)
         lines += kernel_lines
     write_nbgrader_config(workspace, cell_timeout, lines)
-    return Workspace(workspace, env, cgroup)
+    return Workspace(workspace, env, cgroup, runtime)
 
 
 def import_grading(workspace, course_dir, assignment, student):

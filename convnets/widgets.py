@@ -1,20 +1,49 @@
-"""The chapters' interactive controls (ipywidgets), kept here so each chapter shows one line of setup."""
+"""The chapters' interactive controls, kept here so each chapter shows one line of setup.
+
+Each explorer is a view function (control values -> text and a figure) shown two ways: as an
+ipywidget in Jupyter, and as pre-computed frames with HTML controls on the website, where no
+kernel runs (static_frames.py).
+"""
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import torch
+from IPython.display import HTML, display
 from matplotlib.patches import Rectangle
 
 from .correlate import corr2d
 from .geometry import conv_cost, output_size, receptive_field
 from .kernels import KERNELS
 from .plotting import draw_matrix, draw_sliding_window
+from .static_frames import Control, static_explorer
+
+
+class Explorer:
+    """A live ipywidget (Jupyter) and its pre-computed counterpart (the website), displayed together."""
+
+    def __init__(self, widget, static_html):
+        self.widget, self.static_html = widget, static_html
+
+    def _ipython_display_(self):
+        display(self.widget)
+        display(HTML(self.static_html))
+
+
+def live(view):
+    """An ipywidgets callback that prints and plots what view(**values) returns."""
+    def show(**values):
+        text, fig = view(**values)
+        if text:
+            print(text)
+        if fig is not None:
+            plt.show()
+    return show
 
 
 def kernel_explorer(image):
     """Choose a kernel from a dropdown and see the kernel and the feature map it makes of image."""
     choice = widgets.Dropdown(options=list(KERNELS), value="vertical edges (Sobel)", description="kernel")
 
-    def show(name):
+    def view(name):
         fig, (ax_kernel, ax_input, ax_map) = plt.subplots(1, 3, figsize=(9, 3.2))
         draw_matrix(ax_kernel, KERNELS[name], title=f"{name}", fmt="{:.2g}")
         ax_input.imshow(image, cmap="gray")
@@ -24,10 +53,12 @@ def kernel_explorer(image):
         for ax in (ax_input, ax_map):
             ax.axis("off")
         fig.tight_layout()
-        plt.show()
+        return "", fig
 
-    output = widgets.interactive_output(show, {"name": choice})
-    return widgets.VBox([choice, output])
+    output = widgets.interactive_output(live(view), {"name": choice})
+    static = static_explorer(view, [Control("name", "kernel", list(KERNELS), choice.value)],
+                             "the kernel, the input image and the feature map")
+    return Explorer(widgets.VBox([choice, output]), static)
 
 
 def geometry_explorer(n=7, f=3, pad=0, stride=2):
@@ -40,30 +71,33 @@ def geometry_explorer(n=7, f=3, pad=0, stride=2):
         "step": widgets.IntSlider(value=0, min=0, max=80, description="window #"),
     }
 
-    def show(n, f, pad, stride, step):
+    def view(n, f, pad, stride, step=0):
         span = n - f + 2 * pad
         formula = f"(N - F + 2P)/S + 1 = ({n} - {f} + 2·{pad})/{stride} + 1"
         try:
             size = output_size(n, f, pad, stride)
         except ValueError as error:
-            print(f"{formula} = {span / stride + 1:g}: does not fit. {error}")
-            return
-        print(f"{formula} = {size}   ->  output {size}x{size}, {size * size} window positions")
+            return f"{formula} = {span / stride + 1:g}: does not fit. {error}", None
         fig, (ax_in, ax_out) = plt.subplots(1, 2, figsize=(8, 4))
         draw_sliding_window(ax_in, ax_out, n, f, pad, stride, min(step, size * size - 1))
         fig.tight_layout()
-        plt.show()
+        return f"{formula} = {size}   ->  output {size}x{size}, {size * size} window positions", fig
 
-    output = widgets.interactive_output(show, sliders)
-    return widgets.VBox([widgets.HBox([widgets.VBox(list(sliders.values())[:3]),
-                                       widgets.VBox(list(sliders.values())[3:])]), output])
+    output = widgets.interactive_output(live(view), sliders)
+    static = static_explorer(view, [Control("n", "input N", [5, 6, 7, 8, 9], n),
+                                    Control("f", "filter F", [1, 2, 3, 5], f),
+                                    Control("pad", "padding P", [0, 1, 2], pad),
+                                    Control("stride", "stride S", [1, 2, 3], stride)],
+                             "the padded input with the first window, and the output")
+    return Explorer(widgets.VBox([widgets.HBox([widgets.VBox(list(sliders.values())[:3]),
+                                                widgets.VBox(list(sliders.values())[3:])]), output]), static)
 
 
 def digit_explorer(model, images, labels, device):
     """Pick a test image by index: the image, its label and the model's class probabilities."""
     index = widgets.IntSlider(value=0, min=0, max=len(images) - 1, description="test image")
 
-    def show(index):
+    def view(index):
         model.eval()
         with torch.no_grad():
             probabilities = torch.softmax(model(images[index:index + 1].to(device)), dim=1)[0].cpu()
@@ -76,9 +110,11 @@ def digit_explorer(model, images, labels, device):
         ax_bars.set_ylim(0, 1)
         ax_bars.set_title(f"predicted {probabilities.argmax().item()} ({probabilities.max():.0%})")
         fig.tight_layout()
-        plt.show()
+        return "", fig
 
-    return widgets.VBox([index, widgets.interactive_output(show, {"index": index})])
+    static = static_explorer(view, [Control("index", "test image", list(range(min(len(images), 30))), 0)],
+                             "the test image and the network's class probabilities")
+    return Explorer(widgets.VBox([index, widgets.interactive_output(live(view), {"index": index})]), static)
 
 
 ACTIVATIONS = {"ReLU": torch.relu, "tanh": torch.tanh, "sigmoid": torch.sigmoid}
@@ -88,7 +124,7 @@ def activation_explorer():
     """Choose an activation: the function and its derivative, where a saturating one stops learning."""
     choice = widgets.Dropdown(options=list(ACTIVATIONS), value="tanh", description="activation")
 
-    def show(name):
+    def view(name):
         x = torch.linspace(-6, 6, 401, requires_grad=True)
         y = ACTIVATIONS[name](x)
         y.sum().backward()
@@ -100,22 +136,24 @@ def activation_explorer():
         ax.legend()
         ax.set_title(f"{name}: derivative at x=4 is {x.grad[333]:.3f}")
         fig.tight_layout()
-        plt.show()
+        return "", fig
 
-    return widgets.VBox([choice, widgets.interactive_output(show, {"name": choice})])
+    static = static_explorer(view, [Control("name", "activation", list(ACTIVATIONS), choice.value)],
+                             "the activation function and its derivative")
+    return Explorer(widgets.VBox([choice, widgets.interactive_output(live(view), {"name": choice})]), static)
 
 
 def receptive_field_explorer(channels=256):
     """Stack depth of 3x3 convolutions: the receptive field and parameters against one big kernel."""
     depth = widgets.IntSlider(value=2, min=1, max=6, description="3x3 layers")
 
-    def show(depth):
+    def view(depth):
         field = receptive_field(depth, 3)
         stacked = depth * 3 * 3 * channels ** 2
         single = field * field * channels ** 2
-        print(f"{depth} stacked 3x3 layers see {field}x{field} pixels: {stacked:,} weights "
-              f"({depth} x 9C^2) against {single:,} ({field * field}C^2) for one {field}x{field} layer, "
-              f"C={channels}; {depth} non-linearities instead of 1")
+        text = (f"{depth} stacked 3x3 layers see {field}x{field} pixels: {stacked:,} weights "
+                f"({depth} x 9C^2) against {single:,} ({field * field}C^2) for one {field}x{field} layer, "
+                f"C={channels}; {depth} non-linearities instead of 1")
         fig, ax = plt.subplots(figsize=(7, 2.6))
         for layer in range(depth + 1):
             half = layer  # each 3x3 layer adds one pixel on each side
@@ -129,9 +167,11 @@ def receptive_field_explorer(channels=256):
         ax.set_xticks([])
         ax.set_title("pixels that influence one output, layer by layer")
         fig.tight_layout()
-        plt.show()
+        return text, fig
 
-    return widgets.VBox([depth, widgets.interactive_output(show, {"depth": depth})])
+    static = static_explorer(view, [Control("depth", "3x3 layers", [1, 2, 3, 4, 5, 6], depth.value)],
+                             "the pixels that influence one output, layer by layer")
+    return Explorer(widgets.VBox([depth, widgets.interactive_output(live(view), {"depth": depth})]), static)
 
 
 def bottleneck_explorer(height=28, width=28):
@@ -143,7 +183,7 @@ def bottleneck_explorer(height=28, width=28):
         "k": widgets.IntSlider(value=3, min=1, max=7, step=2, description="kernel"),
     }
 
-    def show(c_in, c_mid, c_out, k):
+    def view(c_in, c_mid, c_out, k):
         direct = conv_cost(c_in, c_out, k, height, width)
         reduce = conv_cost(c_in, c_mid, 1, height, width)
         expand = conv_cost(c_mid, c_out, k, height, width)
@@ -155,13 +195,17 @@ def bottleneck_explorer(height=28, width=28):
             ax.set_title(f"{title}: {values[1] / values[0]:.0%} of direct")
             ax.ticklabel_format(axis="y", style="sci", scilimits=(0, 0))
         fig.tight_layout()
-        plt.show()
-        print(f"direct: {direct[0]:,} parameters, {direct[1]:,} mults; "
-              f"bottleneck: {bottleneck[0]:,} parameters, {bottleneck[1]:,} mults")
+        return (f"direct: {direct[0]:,} parameters, {direct[1]:,} mults; "
+                f"bottleneck: {bottleneck[0]:,} parameters, {bottleneck[1]:,} mults"), fig
 
     controls = widgets.HBox([widgets.VBox([sliders["c_in"], sliders["c_mid"]]),
                              widgets.VBox([sliders["c_out"], sliders["k"]])])
-    return widgets.VBox([controls, widgets.interactive_output(show, sliders)])
+    static = static_explorer(view, [Control("c_in", "channels in", [128, 256, 512], 256),
+                                    Control("c_mid", "reduced to", [16, 32, 64, 128], 64),
+                                    Control("c_out", "channels out", [128, 256, 512], 256),
+                                    Control("k", "kernel", [3, 5], 3)],
+                             "parameters and multiplications, direct against bottleneck")
+    return Explorer(widgets.VBox([controls, widgets.interactive_output(live(view), sliders)]), static)
 
 
 def inception_cost_explorer(in_channels=192, size=28, c1=64, c2=(96, 128), c3=(16, 32), c4=32):
@@ -179,16 +223,19 @@ def inception_cost_explorer(in_channels=192, size=28, c1=64, c2=(96, 128), c3=(1
                    conv_cost(in_channels, c3[1], 5, size, size)]
     naive = (sum(p for p, _ in naive_parts), sum(m for _, m in naive_parts))
 
-    def show(r3, r5):
+    def view(r3, r5):
         params, mults = costs(r3, r5)
-        print(f"with reductions to {r3} and {r5}: {params:,} parameters, {mults:,} multiplications; "
-              f"naive module (no reductions): {naive[0]:,} and {naive[1]:,}")
+        text = (f"with reductions to {r3} and {r5}: {params:,} parameters, {mults:,} multiplications; "
+                f"naive module (no reductions): {naive[0]:,} and {naive[1]:,}")
         fig, ax = plt.subplots(figsize=(6, 2.6))
         ax.barh(["naive", "with 1x1 reductions"], [naive[1], mults], color=["tab:red", "tab:green"])
         ax.set_xlabel(f"multiplications per image ({size}x{size}x{in_channels} input)")
         ax.ticklabel_format(axis="x", style="sci", scilimits=(0, 0))
         fig.tight_layout()
-        plt.show()
+        return text, fig
 
-    return widgets.VBox([widgets.HBox([reduce3, reduce5]),
-                         widgets.interactive_output(show, {"r3": reduce3, "r5": reduce5})])
+    static = static_explorer(view, [Control("r3", "3x3 reduce", [16, 32, 64, 96, 128, 192], c2[0]),
+                                    Control("r5", "5x5 reduce", [4, 8, 16, 32, 48, 64], c3[0])],
+                             "multiplications of the naive and the reduced Inception module")
+    return Explorer(widgets.VBox([widgets.HBox([reduce3, reduce5]),
+                                  widgets.interactive_output(live(view), {"r3": reduce3, "r5": reduce5})]), static)

@@ -125,31 +125,129 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.mark.browser
-@pytest.mark.parametrize("chapter", CHAPTERS)
-def test_chapter_renders_in_chromium(served_site, chapter):
+AXE = REPO_ROOT / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = REPO_ROOT / "_build" / "screenshots"  # kept as CI artifacts
+BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="module")
+def browser():
     assert CHROMIUM, "Chromium is missing: `make setup` installs Debian's chromium package"
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run"])
-        page = browser.new_page()
-        problems, foreign = [], []
-        page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
-        page.on("pageerror", lambda error: problems.append(str(error)))
-        page.on("request", lambda request: foreign.append(request.url)
-                if not request.url.startswith((served_site, "data:", "blob:")) else None)
-        page.goto(f"{served_site}/{chapter}.html", wait_until="networkidle")
-        page.wait_for_function("document.querySelectorAll('mjx-container').length > 0", timeout=30000)
-        page.wait_for_selector(".widget-dropdown, .widget-slider", timeout=30000)
-        figures = page.evaluate("Array.from(document.querySelectorAll('.cell_output img'))"
-                                ".filter(img => img.complete && img.naturalWidth > 0).length")
-        shot = REPO_ROOT / "_build" / "screenshots"
-        shot.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(shot / f"{Path(chapter).name}.png"), full_page=True)
-        browser.close()
-    assert figures >= 1, f"no figure rendered"
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+        yield launched
+        launched.close()
+
+
+def serious_accessibility_violations(page):
+    """axe-core's serious and critical findings on the page, as 'rule: element' lines."""
+    assert AXE.is_file(), "axe-core is missing: `make setup` runs npm ci"
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations")
+    return [f"{v['id']} ({v['impact']}): {v['nodes'][0]['target']}" for v in violations
+            if v["impact"] in ("serious", "critical")]
+
+
+def explorer_responds(page):
+    """Move the first control of the page's pre-computed explorer: does another frame show?"""
+    explorer = page.locator(".static-explorer").first
+    shown = explorer.locator(".static-frame:not([hidden])")
+    before = shown.get_attribute("data-key")
+    control = explorer.locator("[data-control]").first
+    if control.evaluate("element => element.tagName") == "SELECT":
+        options = control.locator("option").count()
+        current = int(control.input_value())
+        control.select_option(str((current + 1) % options))
+    else:
+        control.focus()
+        page.keyboard.press("ArrowLeft" if int(control.input_value()) > 0 else "ArrowRight")
+    return shown.count() == 1 and shown.get_attribute("data-key") != before
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_chapter_renders_in_chromium(served_site, browser, chapter):
+    page = browser.new_page()
+    problems, foreign = [], []
+    page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.on("request", lambda request: foreign.append(request.url)
+            if not request.url.startswith((served_site, "data:", "blob:")) else None)
+    page.goto(f"{served_site}/{chapter}.html", wait_until="networkidle")
+    page.wait_for_function("document.querySelectorAll('mjx-container').length > 0", timeout=30000)
+    page.wait_for_selector(".static-explorer", state="visible", timeout=30000)
+    responds = explorer_responds(page)
+    figures = page.evaluate("Array.from(document.querySelectorAll('.cell_output img'))"
+                            ".filter(img => img.complete && img.naturalWidth > 0).length")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{Path(chapter).name}.png"), full_page=True)
+    violations = serious_accessibility_violations(page)
+    page.close()
+    assert figures >= 1, "no figure rendered"
+    assert responds, "the chapter's control does not respond on the static page"
     assert not problems, f"console errors: {problems}"
     assert not foreign, f"requests to other hosts: {foreign}"
+    assert not violations, f"accessibility: {violations}"
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("name", ["intro", "search"])
+def test_other_pages_are_accessible(served_site, browser, name):
+    page = browser.new_page()
+    page.goto(f"{served_site}/{name}.html", wait_until="networkidle")
+    violations = serious_accessibility_violations(page)
+    page.close()
+    assert not violations, f"accessibility: {violations}"
+
+
+@pytest.mark.browser
+def test_search_finds_the_padding_chapter(served_site, browser):
+    page = browser.new_page()
+    page.goto(f"{served_site}/search.html?q=padding", wait_until="networkidle")
+    page.wait_for_selector("#search-results li a", timeout=30000)
+    found = page.eval_on_selector_all("#search-results li a", "links => links.map(a => a.getAttribute('href'))")
+    page.close()
+    assert any("stride_padding_pooling" in href for href in found), found
+
+
+@pytest.mark.browser
+def test_dark_mode_and_phone_width(served_site, browser):
+    chapter = "book/stride_padding_pooling"
+    dark = browser.new_page(color_scheme="dark")
+    dark.goto(f"{served_site}/{chapter}.html", wait_until="networkidle")
+    background = dark.evaluate("getComputedStyle(document.body).backgroundColor")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    dark.screenshot(path=str(SCREENSHOTS / "stride_padding_pooling-dark.png"))
+    dark.close()
+    channels = [int(value) for value in re.findall(r"\d+", background)[:3]]
+    assert sum(channels) / 3 < 80, f"dark mode keeps a light background: {background}"
+
+    phone = browser.new_page(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True)
+    phone.goto(f"{served_site}/{chapter}.html", wait_until="networkidle")
+    overflow = phone.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    phone.screenshot(path=str(SCREENSHOTS / "stride_padding_pooling-phone.png"))
+    phone.close()
+    assert overflow <= 1, f"the page is {overflow}px wider than a phone screen"
+
+
+LINK = re.compile(r'<a\b[^>]*\bhref="([^"#:]*)(?:#([^"]*))?"')
+
+
+def test_internal_links_and_anchors_resolve(site):
+    ids = {}
+    for page in site.rglob("*.html"):
+        ids[page] = set(re.findall(r'\bid="([^"]+)"', page.read_text()))
+    broken = []
+    for page, _ in ids.items():
+        for target, anchor in LINK.findall(page.read_text()):
+            resolved = (page.parent / html.unescape(target)).resolve() if target else page
+            if resolved.is_dir():
+                resolved = resolved / "index.html"
+            if not resolved.exists():
+                broken.append(f"{page.relative_to(site)} -> {target}")
+            elif anchor and resolved.suffix == ".html" and html.unescape(anchor) not in ids.get(resolved, set()):
+                broken.append(f"{page.relative_to(site)} -> {target}#{anchor}")
+    assert not broken, broken[:10]

@@ -1,0 +1,60 @@
+// Accessible names for markup the theme and the widget manager generate without them:
+// images drawn by widgets, sliders, the search and colour-mode buttons, scrollable outputs. Widgets render
+// after the page has loaded, so the fixes are re-applied as the page changes.
+// tests/test_book.py checks every page with axe-core.
+(function () {
+  "use strict";
+
+  function labelOf(slider) {
+    var box = slider.closest(".widget-slider, .widget-inline-hbox, .jupyter-widgets");
+    var text = box && box.querySelector(".widget-label");
+    return (text && text.textContent.trim()) || "slider";
+  }
+
+  function fix() {
+    document.querySelectorAll("img:not([alt])").forEach(function (img) {
+      var drawnByWidget = img.closest(".jupyter-widgets, .widget-output");
+      img.setAttribute("alt", drawnByWidget ? "figure drawn by the interactive control above"
+                                            : "figure produced by the code above");
+    });
+    document.querySelectorAll("[role=slider]:not([aria-label])").forEach(function (slider) {
+      slider.setAttribute("aria-label", labelOf(slider));
+    });
+    document.querySelectorAll(".search-button-field").forEach(function (button) {
+      var visible = button.textContent.replace(/\s+/g, " ").trim();
+      if (visible && button.getAttribute("aria-label") !== visible) {
+        button.setAttribute("aria-label", visible);
+      }
+    });
+    // The colour-mode button's icons carry titles ("Light", "Dark") that are not its name.
+    document.querySelectorAll(".theme-switch-button svg, .theme-switch-button i").forEach(function (icon) {
+      icon.setAttribute("aria-hidden", "true");
+      icon.removeAttribute("role");
+      icon.removeAttribute("aria-labelledby");
+      icon.removeAttribute("title");
+      icon.querySelectorAll("title").forEach(function (title) { title.remove(); });
+    });
+    document.querySelectorAll("pre:not([tabindex])").forEach(function (pre) {
+      if (pre.scrollWidth > pre.clientWidth || pre.scrollHeight > pre.clientHeight) {
+        pre.setAttribute("tabindex", "0");  // a scrollable output must be reachable by keyboard
+      }
+    });
+  }
+
+  function start() {
+    fix();
+    var pending = false;
+    new MutationObserver(function () {
+      if (!pending) {
+        pending = true;
+        window.requestAnimationFrame(function () { pending = false; fix(); });
+      }
+    }).observe(document.body, {childList: true, subtree: true});
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();
