@@ -4,7 +4,7 @@ VENV := .venv
 PYTHON := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: setup book serve test release bench lab chromium clean
+.PHONY: setup book serve test release notebooks bench lab chromium clean
 
 setup: $(VENV)/.installed book/_offline/vendor/.copied
 
@@ -36,6 +36,9 @@ test: setup chromium
 
 release: setup
 	$(PYTHON) -m autograder release
+
+notebooks: setup  # book/<chapter>.ipynb from the chapters' MyST (for Colab and the launch buttons)
+	$(PYTHON) scripts/chapter_notebooks.py
 
 bench: setup
 	$(PYTHON) benchmarks/bench_conv.py

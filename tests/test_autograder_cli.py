@@ -1,7 +1,6 @@
 """The instructor's `python -m autograder grade` and `feedback` on a class with bad submissions."""
 import csv
 import re
-import shutil
 import subprocess
 import sys
 import zipfile

@@ -3,11 +3,13 @@ import functools
 import html
 import http.server
 import json
+import os
 import re
 import shutil
 import subprocess
 import sys
 import threading
+import urllib.parse
 from pathlib import Path
 
 import nbformat
@@ -22,6 +24,9 @@ EXERCISES = {"book/stride_padding_pooling": "conv_numpy", "book/lenet": "lenet",
              "book/vgg": "vgg", "book/conv1x1": "conv1x1", "book/googlenet": "googlenet", "book/resnet": "resnet"}
 EXTERNAL = re.compile(r"""<(script|link|img|iframe|source)\b[^>]*\b(src|href)=["'](https?:)?//""", re.I)
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+# The deployment's repository and hub (book/_ext/launch_links.py); the test build uses these.
+LAUNCH_ENV = {"COURSE_REPOSITORY_URL": "https://github.com/convnets-course/convnets-from-scratch",
+              "COURSE_JUPYTERHUB_URL": "https://hub.example.edu"}
 
 pytestmark = pytest.mark.slow
 
@@ -33,7 +38,7 @@ def site(tmp_path_factory):
     completed = subprocess.run(
         [str(Path(sys.executable).parent / "jupyter-book"), "build", str(REPO_ROOT), "--path-output", str(output),
          "--warningiserror", "--keep-going", "--all"],
-        capture_output=True, text=True, timeout=1800)
+        capture_output=True, text=True, timeout=1800, env={**os.environ, **LAUNCH_ENV})
     assert completed.returncode == 0, completed.stdout[-4000:] + completed.stderr[-4000:]
     return output / "_build" / "html"
 
@@ -100,6 +105,91 @@ def test_exercise_download_is_the_student_release(site, chapter):
     assert json.loads(downloads[0].read_text()) == json.loads(nbformat.writes(released))
     page = (site / f"{chapter}.html").read_text()
     assert re.search(rf'href="[^"]*_downloads/[^"]*/{assignment}\.ipynb"', page)
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_chapter_downloads_as_a_notebook(site, chapter):
+    page = (site / f"{chapter}.html").read_text()
+    assert re.search(rf'href="[^"]*_sources/{chapter}\.ipynb"', page), "no .ipynb in the download menu"
+    notebook = nbformat.read(str(site / "_sources" / f"{chapter}.ipynb"), as_version=4)
+    source = (REPO_ROOT / f"{chapter}.md").read_text()
+    code = [cell.source for cell in notebook.cells if cell.cell_type == "code"]
+    assert code and all(cell.strip() in source for cell in code), "the notebook is not this chapter's code"
+    assert any(cell.get("outputs") for cell in notebook.cells if cell.cell_type == "code"), "not executed"
+
+
+def solution_cells():
+    """{assignment: [answer code, whitespace-normalised]} of the instructor's notebooks."""
+    from autograder.course import SOLUTIONS_DIR
+    from autograder.notebook_cells import answer_sources
+    return {path.parent.name: [" ".join(code.split()) for code in answer_sources(path).values()]
+            for path in sorted(SOLUTIONS_DIR.glob("*/*.ipynb"))}
+
+
+def distinctive_solution_lines(assignment, min_length=30):
+    """Lines of an assignment's answers that its student release does not contain."""
+    from autograder.course import SOLUTIONS_DIR
+    from autograder.notebook_cells import answer_sources
+    released = (EXERCISES_DIR / assignment / f"{assignment}.ipynb").read_text()
+    return {line.strip() for code in answer_sources(SOLUTIONS_DIR / assignment / f"{assignment}.ipynb").values()
+            for line in code.splitlines() if len(line.strip()) >= min_length and line.strip() not in released}
+
+
+def site_texts(site):
+    for path in site.rglob("*"):
+        if path.is_file() and path.suffix in {".html", ".ipynb", ".js", ".txt", ".md", ".py"}:
+            yield path, path.read_text(errors="ignore")
+
+
+def test_no_solution_on_the_site(site):
+    """No answer cell of any exercise, whole, is on the site. The PyTorch exercises build the
+    chapters' architectures, so single layer lines are shared by design; the from-scratch NumPy
+    exercise shares not even a line with the site."""
+    cells = [(assignment, code) for assignment, codes in solution_cells().items() for code in codes]
+    from_scratch = distinctive_solution_lines("conv_numpy")
+    assert cells and from_scratch
+    for path, text in site_texts(site):
+        flat = " ".join(text.split())
+        whole = [assignment for assignment, code in cells if len(code) > 80 and code in flat]
+        assert not whole, f"{path.relative_to(site)} contains a whole answer of {whole}"
+        lines = [line for line in from_scratch if line in text]
+        assert not lines, f"{path.relative_to(site)} contains conv_numpy solution code: {lines[:2]}"
+
+
+def test_chapter_notebooks_match_the_chapters():
+    """book/<chapter>.ipynb (what the launch buttons open) is regenerated from the chapter's MyST."""
+    sys.path.insert(0, str(REPO_ROOT / "scripts"))
+    from chapter_notebooks import as_notebook, chapter_sources
+    sources = chapter_sources()
+    assert sorted(f"book/{path.stem}" for path in sources) == sorted(CHAPTERS)
+    stale = [path.name for path in sources
+             if not path.with_suffix(".ipynb").exists() or path.with_suffix(".ipynb").read_text() != as_notebook(path)]
+    assert not stale, f"run `make notebooks`: out of date: {stale}"
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_launch_buttons_open_the_chapter(site, chapter):
+    page = html.unescape((site / f"{chapter}.html").read_text())
+    repository = "convnets-course/convnets-from-scratch"
+    binder = f"https://mybinder.org/v2/gh/{repository}/main?urlpath=lab/tree/{chapter}.ipynb"
+    assert binder in page, "no Binder button for this chapter"
+    colab = f"https://colab.research.google.com/github/{repository}/blob/main/{chapter}.ipynb"
+    assert colab in page, "no Colab button for this chapter"
+    hub = re.search(r'href="(https://hub\.example\.edu/hub/user-redirect/git-pull\?[^"]+)"', page)
+    assert hub, "no JupyterHub button for this chapter"
+    pull = urllib.parse.unquote(hub.group(1))
+    assert "repo=https://github.com/convnets-course/convnets-from-scratch" in pull and f"{chapter}.ipynb" in pull, pull
+
+
+def test_no_launch_buttons_without_a_repository():
+    sys.path.insert(0, str(REPO_ROOT / "book" / "_ext"))
+    from launch_links import launch_options
+    assert launch_options({}) == {}
+    options = launch_options(LAUNCH_ENV)
+    assert options["launch_buttons"]["binderhub_url"] == "https://mybinder.org"
+    assert options["launch_buttons"]["colab_url"] == "https://colab.research.google.com"
+    assert "colab_url" not in launch_options({"COURSE_REPOSITORY_URL": "https://gitlab.com/a/b"})["launch_buttons"]
+    assert options["repository_url"] == LAUNCH_ENV["COURSE_REPOSITORY_URL"]
 
 
 def test_no_hidden_test_on_the_site(site):
@@ -201,6 +291,20 @@ def test_other_pages_are_accessible(served_site, browser, name):
     violations = serious_accessibility_violations(page)
     page.close()
     assert not violations, f"accessibility: {violations}"
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("chapter", sorted(EXERCISES))
+def test_exercise_link_downloads_the_student_notebook(served_site, browser, chapter):
+    assignment = EXERCISES[chapter]
+    page = browser.new_page(accept_downloads=True)
+    page.goto(f"{served_site}/{chapter}.html", wait_until="networkidle")
+    with page.expect_download() as download:
+        page.locator(f'a[href$="/{assignment}.ipynb"]:visible').first.click()
+    downloaded = json.loads(Path(download.value.path()).read_text())
+    page.close()
+    released = nbformat.read(str(EXERCISES_DIR / assignment / f"{assignment}.ipynb"), as_version=4)
+    assert downloaded == json.loads(nbformat.writes(released))
 
 
 @pytest.mark.browser
