@@ -30,7 +30,7 @@ from .results import FAILED, GRADED, INVALID, GradeResult  # noqa: F401 (re-expo
 from .sandbox import unavailable_reason
 from .submissions import collect_submissions, copy_into_course
 from .suspicious import submission_code_flags
-from .workspace import import_grading, workspace_for
+from .workspace import import_grading, remove_stale_workspaces, workspace_for
 
 BATCH_SIZE = 25
 
@@ -270,7 +270,7 @@ def grade_assignment(assignment, submissions, course_dir, limits=None, workers=N
                            "Use --no-sandbox only for submissions you trust.")
     course_dir = Path(course_dir).resolve()
     course_dir.mkdir(parents=True, exist_ok=True)
-    shutil.rmtree(course_dir / "workspaces", ignore_errors=True)  # left by a run that was killed
+    remove_stale_workspaces(course_dir)  # left by a run that was killed
     prepare_course(course_dir, assignment, limits.cell_timeout)
     total = max_score(course_dir, assignment)
     incoming = course_dir / "incoming"  # unpacked zips and staged LMS downloads, removed at the end

@@ -4,6 +4,7 @@ Each worker grades in its own folder, with its own copy of the gradebook: no two
 processes share a SQLite file, and a run that dies leaves the main gradebook untouched. Only a
 finished grading is imported into the main course (under a lock), with its autograded notebook.
 """
+import json
 import shutil
 import threading
 import warnings
@@ -36,6 +37,19 @@ class Workspace:
             shutil.rmtree(self.runtime, ignore_errors=True)
 
 
+SANDBOX_RECORD = "sandbox.json"  # where a workspace's sandbox lives outside it, for clean-up after a crash
+
+
+def remove_stale_workspaces(course_dir):
+    """Remove the workspaces of a run that was killed, with their sandboxes' processes and folders."""
+    for folder in sorted((Path(course_dir) / "workspaces").glob("*")):
+        record = folder / SANDBOX_RECORD
+        sandbox = json.loads(record.read_text()) if record.is_file() else {}
+        runtime = sandbox.get("runtime")
+        Workspace(folder, cgroup=sandbox.get("cgroup"), runtime=Path(runtime) if runtime else None).remove()
+    shutil.rmtree(Path(course_dir) / "workspaces", ignore_errors=True)
+
+
 def workspace_for(course_dir, assignment, name, cell_timeout, reference_file, sandboxed=True, record=False):
     """A fresh private course: the assignment's source, a gradebook copy, the grading config and,
     when sandboxed, the sandbox kernel that runs the students' code."""
@@ -49,6 +63,7 @@ def workspace_for(course_dir, assignment, name, cell_timeout, reference_file, sa
     lines, env, cgroup, runtime = grading_pipeline_config(workspace, reference_file, record), {}, None, None
     if sandboxed:
         kernel_lines, env, cgroup, runtime = install_kernel(workspace, assignment)
+        (workspace / SANDBOX_RECORD).write_text(json.dumps({"cgroup": cgroup, "runtime": str(runtime)}))
         lines += kernel_lines
     write_nbgrader_config(workspace, cell_timeout, lines)
     return Workspace(workspace, env, cgroup, runtime)

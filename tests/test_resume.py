@@ -45,6 +45,7 @@ def test_kill_minus_nine_then_rerun(tmp_path):
     grader.wait()
     finished_before = ledger_students(out)
     assert 2 <= len(finished_before) < len(STUDENTS), "the kill must land half-way"
+    sandboxes = [json.loads(path.read_text())["runtime"] for path in (out / "workspaces").glob("*/sandbox.json")]
 
     rerun = subprocess.run(grade_command(submitted, out), cwd=REPO_ROOT, capture_output=True, text=True, timeout=900)
     assert rerun.returncode == 0, rerun.stderr
@@ -52,6 +53,7 @@ def test_kill_minus_nine_then_rerun(tmp_path):
             if "unchanged since the last run, kept" in line}
     assert kept == finished_before, (kept, finished_before)
 
+    assert not any(os.path.exists(runtime) for runtime in sandboxes), "the killed run's sandboxes are cleaned up"
     with open(out / "grades.csv", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert sorted(row["student_id"] for row in rows) == sorted(STUDENTS), "one row per student, no duplicates"
