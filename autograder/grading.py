@@ -225,13 +225,15 @@ def batches(submissions, workers, size=BATCH_SIZE):
     return [submissions[index::count] for index in range(count) if submissions[index::count]]
 
 
-def unchanged_results(course_dir, assignment, collected):
-    """Results of an earlier run for submissions that have not changed since: not graded again."""
+def unchanged_results(course_dir, assignment, collected, prints):
+    """Results of an earlier run for submissions that have not changed since: not graded again.
+
+    prints: {student: fingerprint of the submission now}."""
     earlier = load_results(course_dir, assignment)
     kept = {}
     for submission in collected:
         result = earlier.get(submission.student)
-        if result and result.status == GRADED and result.fingerprint == fingerprint(submission.folder) \
+        if result and result.status == GRADED and result.fingerprint == prints[submission.student] \
                 and submission_score(course_dir, assignment, submission.student) is not None:
             kept[submission.student] = result
     return kept
@@ -256,13 +258,11 @@ def grade_assignment(assignment, submissions, course_dir, limits=None, workers=N
     """Grade every submission found in `submissions` into the nbgrader course at course_dir.
 
     `workers` batches of at most `batch_size` students are graded at once (default: one per
-    core); with several GPUs each worker
-    slot sees one of them. A submission graded by an earlier run and unchanged since is not
+    core); with several GPUs each worker slot sees one of them. A submission graded by an earlier run and unchanged since is not
     graded again unless `regrade`. Every result is written to the results ledger as soon as it
     is known, so a run killed half-way loses nothing that was finished. With `scheduler` (a Dask
     scheduler's address) the batches are graded on that cluster's workers instead of here.
-    Returns one GradeResult
-    per student, in student order; a problem with one submission never stops the others.
+    Returns one GradeResult per student, in student order; a problem with one submission never stops the others.
     """
     limits = limits or Limits()
     if limits.sandbox and (reason := unavailable_reason()):
@@ -297,11 +297,11 @@ def grade_assignment(assignment, submissions, course_dir, limits=None, workers=N
         if submission.problems:
             report(GradeResult(submission.student, INVALID, 0.0, total, "; ".join(submission.problems)))
     gradable = [s for s in collected if not s.problems]
-    kept = {} if regrade else unchanged_results(course_dir, assignment, gradable)
+    prints = {s.student: fingerprint(s.folder) for s in gradable}
+    kept = {} if regrade else unchanged_results(course_dir, assignment, gradable, prints)
     for student in sorted(kept):
         report(kept[student], skipped=True)
     gradable = [s for s in gradable if s.student not in kept]
-    prints = {s.student: fingerprint(s.folder) for s in gradable}
 
     workers = max(1, min(workers or default_workers(), len(gradable) or 1))
     # Each kernel's math libraries would start a thread per core: with several kernels at once
@@ -324,7 +324,7 @@ def grade_assignment(assignment, submissions, course_dir, limits=None, workers=N
             finished, leftover = grader.grade_batch(batch, f"batch-{index}", env)
             return finished + [grader.grade_alone(submission, env) for submission in leftover]
         except Exception as error:  # the grader's own failure must not stop the class
-            return [grader.fail(s, f"grader error: {error!r}", 0.0) for s in batch if s.student not in results]
+            return [grader.fail(s, f"grader error: {error!r}", 0.0) for s in batch]
         finally:
             slots.put(slot)
 
