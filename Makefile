@@ -4,7 +4,7 @@ VENV := .venv
 PYTHON := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: setup book serve test release notebooks bench lab chromium clean
+.PHONY: setup book serve test release notebooks bench lab chromium mutants clean
 
 setup: $(VENV)/.installed book/_offline/vendor/.copied
 
@@ -39,6 +39,9 @@ release: setup
 
 notebooks: setup  # book/<chapter>.ipynb from the chapters' MyST (for Colab and the launch buttons)
 	$(PYTHON) scripts/chapter_notebooks.py
+
+mutants: setup  # mutation-test every assignment's hidden tests (all mutants; CI grades a sample)
+	$(PYTHON) -m autograder mutants
 
 bench: setup
 	$(PYTHON) benchmarks/bench_conv.py

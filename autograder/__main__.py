@@ -1,4 +1,4 @@
-"""Instructor command line: `python -m autograder {release,grade,feedback} ...`."""
+"""Instructor command line: `python -m autograder {release,grade,feedback,mutants} ...`."""
 import argparse
 import sys
 from pathlib import Path
@@ -8,6 +8,7 @@ from .export import grade_rows, summary_table, write_grades_csv
 from .feedback import generate_feedback
 from .grading import Limits, grade_assignment
 from .ledger import record_results
+from .mutants import assignment_mutants, grade_mutants, sample, summary_line, survivors
 from .release import ReleaseError, generate_release
 from .report import pass_rate_table, pass_rates, write_histogram, write_pass_rates
 
@@ -54,6 +55,28 @@ def feedback_command(args):
     print(f"{len(pages)} feedback pages written under {Path(args.out) / 'feedback'}")
 
 
+def mutants_command(args):
+    """Grade mutants of each assignment's solution; exit 1 when a non-equivalent one survives."""
+    surviving_anywhere = False
+    lines = []
+    for assignment in args.assignments or assignment_names():
+        mutants = assignment_mutants(assignment)
+        if args.sample:
+            mutants = sample(mutants, args.sample, args.seed)
+        print(f"{assignment}: grading {len(mutants)} mutants ...", flush=True)
+        results = grade_mutants(assignment, mutants, Path(args.out) / assignment, workers=args.workers)
+        surviving, _ = survivors(assignment, results)
+        described = {mutant.id: mutant.description for mutant in mutants}
+        for identifier in surviving:
+            print(f"  SURVIVED {identifier}: {described[identifier]}")
+        surviving_anywhere |= bool(surviving)
+        lines.append(summary_line(assignment, results))
+        print(lines[-1], flush=True)
+    print()
+    print("\n".join(lines))
+    return 1 if surviving_anywhere else 0
+
+
 def build_parser():
     parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -70,6 +93,14 @@ def build_parser():
     feedback = commands.add_parser("feedback", help="write per-student feedback HTML without hidden tests")
     feedback.add_argument("assignment")
     feedback.set_defaults(run=feedback_command)
+
+    mutants = commands.add_parser("mutants", help="mutation-test the hidden tests: grade mutants of the solution")
+    mutants.add_argument("assignments", nargs="*", help="assignment names (default: all)")
+    mutants.add_argument("--sample", type=int, default=0, help="grade a deterministic sample of this many per assignment")
+    mutants.add_argument("--seed", default="0", help="which sample (default: 0)")
+    mutants.add_argument("--workers", type=int, default=None, help="submissions graded at once (default: one per core)")
+    mutants.add_argument("--out", default="grading/mutants", help="grading folders, one per assignment (default: grading/mutants/)")
+    mutants.set_defaults(run=mutants_command)
 
     for command in (grade, feedback):
         command.add_argument("--out", default=DEFAULT_GRADING_DIR,
@@ -96,11 +127,10 @@ def build_parser():
 def main(argv=None):
     args = build_parser().parse_args(argv)
     try:
-        args.run(args)
+        return args.run(args) or 0
     except (ValueError, ReleaseError, RuntimeError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    return 0
 
 
 if __name__ == "__main__":

@@ -44,7 +44,7 @@ SANITIZE_PREPROCESSORS = [
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
 AUTOGRADE_PREPROCESSORS = [
-    "nbgrader.preprocessors.Execute",
+    "autograder.recovering_execute.RecoveringExecute",
     "autograder.observations.CompareObservations",
     "nbgrader.preprocessors.IgnorePattern",
     "nbconvert.preprocessors.ClearMetadataPreprocessor",

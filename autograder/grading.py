@@ -23,8 +23,9 @@ from .gradebook import max_score, remove_submission, submission_score
 from .integrity import structure_flags
 from .ledger import load_results, record_results
 from .nbgrader_cli import last_error_line, run_nbgrader
-from .observations import TAMPER_NAME
-from .reference import reference_observations
+from .observations import REJECTED_NAME, TAMPER_NAME, UNUSED_NAME
+from .recovering_execute import KERNEL_DIED
+from .reference import assignment_version, reference_observations
 from .release import prepare_course
 from .results import FAILED, GRADED, INVALID, GradeResult  # noqa: F401 (re-exported)
 from .sandbox import unavailable_reason
@@ -46,7 +47,7 @@ class Limits:
 
 
 INTERRUPTIONS = {"CellTimeoutError": "timed out", "MemoryError": "out of memory",
-                 "BlockingIOError": "hit the process limit"}
+                 "BlockingIOError": "hit the process limit", KERNEL_DIED: "the kernel died"}
 PROCESS_LIMIT_SIGN = "can't start new thread"  # what Python raises when the cap leaves no room for a thread
 
 
@@ -94,11 +95,17 @@ def gaming_flags(release_dir, assignment, submission, notebooks):
     flags = []
     for name in notebook_names(assignment):
         flags += structure_flags(submission.folder / name, Path(release_dir) / name)
-        flags += submission_code_flags(submission.folder / name, assignment)
-    subverted = cells_with_errors(notebooks, {TAMPER_NAME}).get(TAMPER_NAME, [])
-    if subverted:
+        flags += submission_code_flags(submission.folder / name, assignment, Path(release_dir) / name)
+    found = cells_with_errors(notebooks, {TAMPER_NAME, REJECTED_NAME, UNUSED_NAME})
+    if found.get(TAMPER_NAME):
         flags.append("tests passed in the kernel but their values failed the check outside it "
-                     "(comparisons or test code interfered with): " + ", ".join(subverted))
+                     "(comparisons or test code interfered with): " + ", ".join(found[TAMPER_NAME]))
+    if found.get(REJECTED_NAME):
+        flags.append("handed the tests values that are not plain tensors or numbers (a tensor subclass or "
+                     "an object with its own conversions): " + ", ".join(found[REJECTED_NAME]))
+    if found.get(UNUSED_NAME):
+        flags.append("has parameters that never get a gradient (unused parameters padding a parameter count?): "
+                     + ", ".join(found[UNUSED_NAME]))
     return list(dict.fromkeys(flags))
 
 
@@ -226,17 +233,23 @@ def batches(submissions, workers, size=BATCH_SIZE):
 
 
 def unchanged_results(course_dir, assignment, collected, prints):
-    """Results of an earlier run for submissions that have not changed since: not graded again.
+    """Results of an earlier run for submissions that have not changed since, under tests that have
+    not changed since: not graded again. Also returns the students whose submission is unchanged
+    but whose assignment (source notebook, hidden tests, accepted variants) changed.
 
-    prints: {student: fingerprint of the submission now}."""
+    prints: {student: "<assignment version>-<digest of the submission>" now}."""
     earlier = load_results(course_dir, assignment)
-    kept = {}
+    kept, retested = {}, []
     for submission in collected:
         result = earlier.get(submission.student)
-        if result and result.status == GRADED and result.fingerprint == prints[submission.student] \
-                and submission_score(course_dir, assignment, submission.student) is not None:
-            kept[submission.student] = result
-    return kept
+        if not result or result.status != GRADED:
+            continue
+        if result.fingerprint == prints[submission.student]:
+            if submission_score(course_dir, assignment, submission.student) is not None:
+                kept[submission.student] = result
+        elif result.fingerprint.split("-")[-1] == prints[submission.student].split("-")[-1]:
+            retested.append(submission.student)
+    return kept, retested
 
 
 def grade_on_cluster(scheduler, grader, batch_list, env):
@@ -297,8 +310,12 @@ def grade_assignment(assignment, submissions, course_dir, limits=None, workers=N
         if submission.problems:
             report(GradeResult(submission.student, INVALID, 0.0, total, "; ".join(submission.problems)))
     gradable = [s for s in collected if not s.problems]
-    prints = {s.student: fingerprint(s.folder) for s in gradable}
-    kept = {} if regrade else unchanged_results(course_dir, assignment, gradable, prints)
+    version = assignment_version(course_dir, assignment)
+    prints = {s.student: f"{version}-{fingerprint(s.folder)}" for s in gradable}
+    kept, retested = ({}, []) if regrade else unchanged_results(course_dir, assignment, gradable, prints)
+    if retested:
+        progress(f"note: the assignment's tests changed since the last run: regrading {len(retested)} "
+                 f"unchanged submission(s): {', '.join(sorted(retested))}")
     for student in sorted(kept):
         report(kept[student], skipped=True)
     gradable = [s for s in gradable if s.student not in kept]

@@ -18,33 +18,18 @@ from nbformat.v4 import new_output
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Bool, Unicode
 
-MIME = "application/vnd.convnets.observation+json"
+from . import harness
+
 ERROR_NAME = "HiddenCheckFailed"
 TAMPER_NAME = "TestsInterferedWith"
+REJECTED_NAME = "NotAPlainValue"
+UNUSED_NAME = "UnusedParameters"
+UNUSED_SUFFIX = ": parameters that get no gradient"  # harness.check_model's observation
 FLOAT_TOLERANCE = {"rtol": 1e-5, "atol": 1e-6}
 
 # The kernel-side half: the first cell of every graded notebook (the grader adds it).
-HARNESS_SOURCE = f'''\
-def _observe(name, value, rtol=None, atol=None, asserted=False):
-    """Hand a value computed from your code to the grader, which checks it outside this kernel.
-
-    asserted: the test also asserts this value here, so a mismatch the kernel let pass means
-    the test was interfered with."""
-    import base64, io, numpy
-    from IPython.display import publish_display_data
-    if hasattr(value, "detach"):  # a torch tensor
-        value = value.detach().cpu()
-        value = (value.double() if value.is_floating_point() else value).numpy()
-    array = numpy.asarray(value)
-    buffer = io.BytesIO()
-    numpy.save(buffer, array, allow_pickle=False)
-    payload = {{"name": str(name), "npy": base64.b64encode(buffer.getvalue()).decode("ascii")}}
-    if asserted:
-        payload["asserted"] = True
-    if rtol is not None or atol is not None:
-        payload["tolerance"] = {{"rtol": float(rtol or 0.0), "atol": float(atol or 0.0)}}
-    publish_display_data({{{MIME!r}: payload}})
-'''
+HARNESS_SOURCE = Path(harness.__file__).read_text()
+MIME = harness.OBSERVATION_MIME
 
 
 def decode(payload):
@@ -86,18 +71,46 @@ def value_mismatch(expected, observed):
 
 
 def disagreement(reference, observed):
-    """(why the observed payloads do not match the reference ones, whether the test also asserted
-    that value in the kernel), or None when they match."""
+    """(why the observed payloads do not match the reference ones, the error name to report), or
+    None when they match. TAMPER_NAME: the test also asserted that value in the kernel, which let it
+    pass; REJECTED_NAME: the student's code handed over something that is not a plain value."""
+    rejected = next((item for item in observed if "rejected" in item), None)
+    if rejected is not None:
+        return f"{rejected.get('name')}: {rejected['rejected']}", REJECTED_NAME
     remaining = list(observed)
     for expected in reference:
         match = next((item for item in remaining if item.get("name") == expected["name"]), None)
         if match is None:
-            return f"{expected['name']}: no value reached the grader", True
+            return f"{expected['name']}: no value reached the grader", TAMPER_NAME
         remaining.remove(match)
         problem = value_mismatch(expected, match)
         if problem:
-            return f"{expected['name']}: {problem}", expected.get("asserted", False)
+            return f"{expected['name']}: {problem}", TAMPER_NAME if expected.get("asserted") else ERROR_NAME
     return None
+
+
+def disagreement_with_all(alternatives, observed):
+    """None when the observed payloads match one of the accepted reference alternatives (the
+    solution's, or an accepted variant's); else the disagreement with the solution's."""
+    found = [disagreement(reference, observed) for reference in alternatives]
+    return None if not alternatives or None in found else found[0]
+
+
+MESSAGES = {
+    ERROR_NAME: "checked by the grader outside your kernel: {}",
+    TAMPER_NAME: "the kernel reported this test as passed, but the grader found: {}",
+    REJECTED_NAME: "checked by the grader outside your kernel: {}",
+}
+
+
+def unused_parameters(reference, observed):
+    """The models whose parameters include some that get no gradient, where the reference's have none."""
+    expected = {item["name"]: item for item in reference if item["name"].endswith(UNUSED_SUFFIX)}
+    found = []
+    for item in observed:
+        if item.get("name") in expected and value_mismatch(expected[item["name"]], item):
+            found.append(item["name"][:-len(UNUSED_SUFFIX)])
+    return found
 
 
 def raised_error(cell):
@@ -115,9 +128,10 @@ class CompareObservations(NbGraderPreprocessor):
         if self.record:
             recorded = {cell.metadata["nbgrader"]["grade_id"]: take_observations(cell)
                         for cell in nb.cells if is_test_cell(cell)}
+            student = resources.get("nbgrader", {}).get("student", "reference")
             path = Path(self.reference_file)
             everything = json.loads(path.read_text()) if path.exists() else {}
-            everything[notebook] = recorded
+            everything.setdefault(student, {})[notebook] = recorded
             path.write_text(json.dumps(everything))
             return nb, resources
         reference = json.loads(Path(self.reference_file).read_text()).get(notebook, {})
@@ -127,11 +141,14 @@ class CompareObservations(NbGraderPreprocessor):
             observed = take_observations(cell)
             if raised_error(cell):
                 continue
-            found = disagreement(reference.get(cell.metadata["nbgrader"]["grade_id"], []), observed)
+            found = disagreement_with_all(reference.get(cell.metadata["nbgrader"]["grade_id"], []), observed)
             if found:
-                problem, interfered = found
-                name = TAMPER_NAME if interfered else ERROR_NAME
-                message = (f"the kernel reported this test as passed, but the grader found: {problem}" if interfered
-                           else f"checked by the grader outside your kernel: {problem}")
+                problem, name = found
+                message = MESSAGES[name].format(problem)
                 cell.outputs.append(new_output("error", ename=name, evalue=message, traceback=[f"{name}: {message}"]))
+                unused = unused_parameters((reference.get(cell.metadata["nbgrader"]["grade_id"]) or [[]])[0], observed)
+                if unused:
+                    message = ("parameters that never get a gradient, so they do not count: " + ", ".join(unused))
+                    cell.outputs.append(new_output("error", ename=UNUSED_NAME, evalue=message,
+                                                   traceback=[f"{UNUSED_NAME}: {message}"]))
         return nb, resources

@@ -5,6 +5,7 @@ import nbformat
 
 from autograder.course import EXERCISES_DIR, SOLUTIONS_DIR
 from autograder.notebook_cells import answer_sources, grade_id
+from autograder.variants import apply_edits
 
 
 def solution_answers(assignment):
@@ -22,13 +23,7 @@ def patched_answers(assignment, patches):
     A patch whose `old` text is not in the solution is an error: the wrong answer would
     silently be the right one.
     """
-    answers = solution_answers(assignment)
-    for cell, replacements in patches.items():
-        for old, new in replacements:
-            if old not in answers[cell]:
-                raise AssertionError(f"patch target not found in solution cell {cell!r}: {old!r}")
-            answers[cell] = answers[cell].replace(old, new)
-    return answers
+    return apply_edits(solution_answers(assignment), {"patch": patches})
 
 
 def write_submission(submitted_dir, student, assignment, answers, notebook=None, edit=None):

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from autograder.course import REPO_ROOT
-from autograder.gradebook import submission_score
+from autograder.gradebook import cell_scores, submission_score
 from hidden_tests import distinctive_hidden_lines
 from submission_factory import patched_answers, solution_answers, write_raw, write_submission
 
@@ -169,10 +169,17 @@ def test_student_code_has_no_network_and_no_files_outside_its_folder(class_run):
     assert not Path("/tmp/escaped-from-sandbox.txt").exists()
 
 
-def test_a_crashing_kernel_is_recorded_as_a_failure(class_run):
-    _, _, rows = class_run
-    assert rows["crashes"]["status"] == "failed", rows["crashes"]
-    assert float(rows["crashes"]["score"]) == 0 and rows["crashes"]["reason"]
+def test_a_kernel_that_dies_costs_only_what_it_touches(class_run):
+    """zero_pad's answer kills the kernel: its test scores 0 with the reason; the kernel is restarted,
+    the cells before are run again, and the answers before and after it are graded."""
+    _, out, rows = class_run
+    crashed = rows["crashes"]
+    assert crashed["status"] == "graded", crashed
+    assert "the kernel died (scored 0): zero_pad" in crashed["reason"], crashed["reason"]
+    scores = cell_scores(out.resolve(), ASSIGNMENT, "crashes")
+    assert scores["test_zero_pad"][0] == 0
+    for cell in ("test_conv_output_size", "test_max_pool2d"):  # before and after the crash, not using zero_pad
+        assert scores[cell][0] == scores[cell][1], (cell, scores)
 
 
 def test_bad_submissions_get_a_clear_reason(class_run):

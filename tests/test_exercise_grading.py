@@ -1,7 +1,8 @@
 """Tests of the tests: every exercise graded by the real autograder.
 
-For each assignment: the solution earns full marks, the untouched release earns zero, and every
-known-wrong answer in wrong_answers/<assignment>.yaml loses the points it must lose. Entries marked
+For each assignment: the solution earns full marks, the untouched release earns zero, every
+known-wrong answer in wrong_answers/<assignment>.yaml loses the points it must lose, and every right
+answer written another way in legitimate/<assignment>.yaml earns full marks. Entries marked
 `cpu_only` are wrong only on a grader without a GPU, `requires_cuda` ones only with a GPU.
 """
 from functools import lru_cache
@@ -15,9 +16,11 @@ import yaml
 from autograder.course import SOLUTIONS_DIR, assignment_names
 from autograder.gradebook import cell_scores
 from autograder.grading import GRADED, Limits, grade_assignment
-from submission_factory import patched_answers, release_answers, solution_answers, write_submission
+from autograder.variants import apply_edits
+from submission_factory import release_answers, solution_answers, write_submission
 
 WRONG_ANSWERS_DIR = Path(__file__).parent / "wrong_answers"
+LEGITIMATE_DIR = Path(__file__).parent / "legitimate"
 HAS_CUDA = torch.cuda.is_available()
 
 pytestmark = pytest.mark.slow
@@ -27,15 +30,17 @@ def wrong_answers(assignment):
     return yaml.safe_load((WRONG_ANSWERS_DIR / f"{assignment}.yaml").read_text())
 
 
+def legitimate_answers(assignment):
+    path = LEGITIMATE_DIR / f"{assignment}.yaml"
+    return yaml.safe_load(path.read_text()) if path.is_file() else {}
+
+
 def applies_here(entry):
     return not (entry.get("cpu_only") and HAS_CUDA) and not (entry.get("requires_cuda") and not HAS_CUDA)
 
 
 def wrong_answer_code(assignment, entry):
-    answers = patched_answers(assignment, {cell: [tuple(pair) for pair in pairs]
-                                           for cell, pairs in entry.get("patch", {}).items()})
-    answers.update(entry.get("code", {}))
-    return answers
+    return apply_edits(solution_answers(assignment), entry)
 
 
 def full_marks(assignment):
@@ -46,7 +51,7 @@ def full_marks(assignment):
 
 
 @pytest.fixture(scope="session")
-def graded(tmp_path_factory):
+def graded(tmp_path_factory, course_dir_for):
     """graded(assignment) -> (course folder, {student: GradeResult}), grading each assignment once."""
 
     @lru_cache(maxsize=None)
@@ -58,7 +63,9 @@ def graded(tmp_path_factory):
         for name, entry in wrong_answers(assignment).items():
             if applies_here(entry):
                 write_submission(submitted, name, assignment, wrong_answer_code(assignment, entry))
-        course = root / "course"
+        for name, entry in legitimate_answers(assignment).items():
+            write_submission(submitted, f"legitimate-{name}", assignment, wrong_answer_code(assignment, entry))
+        course = course_dir_for(assignment)
         results = grade_assignment(assignment, submitted, course, Limits(cell_timeout=120))
         return course, {result.student: result for result in results}
 
@@ -82,6 +89,7 @@ def test_solution_earns_full_marks(graded, assignment):
     assert result.score == result.max_score == full_marks(assignment)
     lost = {cell: score for cell, score in cell_scores(course, assignment, "solution").items() if score[0] < score[1]}
     assert not lost, lost
+    assert result.flags == [], result.flags
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
@@ -103,6 +111,24 @@ def test_wrong_answer_loses_points(graded, assignment, name):
     still_full = [cell for cell in entry["must_lose"] if scores[cell][0] == scores[cell][1]]
     assert not still_full, f"{name} ({entry['why']}) still earns full points in {still_full}"
     assert result.max_score - result.score >= entry["min_points_lost"], (name, result.score)
+
+
+LEGITIMATE_CASES = [(assignment, name) for assignment in ASSIGNMENTS for name in legitimate_answers(assignment)]
+
+
+@pytest.mark.parametrize("assignment,name", LEGITIMATE_CASES)
+def test_legitimate_variant_earns_full_marks(graded, assignment, name):
+    course, results = graded(assignment)
+    result = results[f"legitimate-{name}"]
+    assert result.status == GRADED, result.reason
+    lost = {cell: score for cell, score in cell_scores(course, assignment, f"legitimate-{name}").items()
+            if score[0] < score[1]}
+    assert not lost, f"{name} ({legitimate_answers(assignment)[name]['why']}) loses points in {lost}"
+    assert result.flags == [], result.flags
+
+
+def test_every_pytorch_assignment_has_legitimate_variants():
+    assert {a for a, _ in LEGITIMATE_CASES} >= set(ASSIGNMENTS) - {"conv_numpy"}
 
 
 def test_conv_numpy_library_covers_the_issue_list():

@@ -62,7 +62,7 @@ def write_cheat(submitted, student, assignment, answers, edit=None):
 
 
 @pytest.fixture(scope="session")
-def red_team_grades(tmp_path_factory):
+def red_team_grades(tmp_path_factory, course_dir_for):
     @lru_cache(maxsize=None)
     def grade(assignment):
         root = tmp_path_factory.mktemp(f"red-team-{assignment}")
@@ -73,7 +73,8 @@ def red_team_grades(tmp_path_factory):
             write_cheat(submitted, name, assignment, wrong_answer_code(assignment, wrong_answers(assignment)[name]))
         for name, entry in cases(assignment).items():
             write_cheat(submitted, name, assignment, cheat_answers(assignment, entry), entry.get("edit"))
-        results = grade_assignment(assignment, submitted, root / "course", Limits(cell_timeout=60, notebook_timeout=300))
+        results = grade_assignment(assignment, submitted, course_dir_for(assignment),
+                                   Limits(cell_timeout=120, notebook_timeout=300))
         return {result.student: result for result in results}
 
     return grade
@@ -100,9 +101,19 @@ def test_cheat_gains_nothing_and_is_flagged(red_team_grades, assignment, name):
     assert any(entry["flag"] in flag for flag in cheat.flags), f"{name} not flagged as expected: {cheat.flags}"
 
 
-def test_honest_submissions_are_not_flagged(red_team_grades):
-    results = red_team_grades("conv_numpy")
-    assert results["blank"].flags == []
+def test_every_pytorch_assignment_has_a_red_team():
+    from autograder.course import assignment_names
+    assert set(assignment_names()) <= set(ASSIGNMENTS)
+    kinds = {entry["flag"] for assignment in ASSIGNMENTS for entry in cases(assignment).values()}
+    for kind in ("assigns to torch.", "assigns to nn.Module.__call__", "not plain tensors", "rebinds _grader",
+                 "rebinds _observe", "never get a gradient", "defines __call__", "_getframe", "_grader",
+                 "refers to solutions"):
+        assert any(kind in flag for flag in kinds), kind
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_honest_submissions_are_not_flagged(red_team_grades, assignment):
+    assert red_team_grades(assignment)["blank"].flags == []
 
 
 def test_solutions_carry_no_flag():

@@ -62,3 +62,26 @@ def test_kill_minus_nine_then_rerun(tmp_path):
         submissions = gradebook.find_assignment(ASSIGNMENT).submissions
         assert sorted(s.student.id for s in submissions) == sorted(STUDENTS)
         assert {s.student.id: s.score for s in submissions} == STUDENTS
+
+
+def test_a_change_of_tests_regrades_unchanged_submissions(tmp_path, monkeypatch):
+    """The fingerprint of a result includes the assignment's version: unchanged submissions are kept
+    only while the hidden tests are unchanged too, and a rerun after a change says it regrades them."""
+    from autograder import grading
+    submitted, out = tmp_path / "submitted", tmp_path / "grading"
+    for student in ("s1", "s2"):
+        write_submission(submitted, student, ASSIGNMENT, solution_answers(ASSIGNMENT))
+
+    def run():
+        lines = []
+        grading.grade_assignment(ASSIGNMENT, submitted, out, workers=1, progress=lines.append)
+        return lines
+
+    run()
+    assert sum("unchanged since the last run, kept" in line for line in run()) == 2
+    monkeypatch.setattr(grading, "assignment_version", lambda course_dir, assignment: "tests-changed")
+    after_change = run()
+    assert not any("kept" in line for line in after_change), after_change
+    assert any("tests changed since the last run: regrading 2 unchanged submission(s): s1, s2" in line
+               for line in after_change), after_change
+    assert sum("unchanged since the last run, kept" in line for line in run()) == 2

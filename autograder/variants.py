@@ -1,0 +1,59 @@
+"""Accepted variants of an assignment's solution: other right answers the grader must accept.
+
+Where an exercise's text leaves a choice open (LeNet-5: tanh or ReLU, average or max pooling),
+one reference solution cannot stand for every right answer. `solutions/variants/<assignment>.yaml`
+lists the other choices as edits of the solution's answer cells; the reference run grades each of
+them beside the solution, and a student's values are accepted when they match any of them
+(observations.disagreement_with_all). Each entry:
+
+    relu_and_max_pooling:
+      why: the text allows ReLU and max pooling
+      patch: {lenet5: [["nn.Tanh()", "nn.ReLU()"], ...]}   # (old, new) replacements in a cell
+      code: {cell: "whole new source"}                        # or whole answer cells
+"""
+import copy
+
+import nbformat
+import yaml
+
+from .course import SOLUTIONS_DIR
+from .notebook_cells import grade_id
+
+VARIANTS_DIR = SOLUTIONS_DIR / "variants"
+
+
+def variants_file(assignment):
+    return VARIANTS_DIR / f"{assignment}.yaml"
+
+
+def accepted_variants(assignment):
+    """{name: entry} of the assignment's accepted variants (empty when it has none)."""
+    path = variants_file(assignment)
+    return (yaml.safe_load(path.read_text()) or {}) if path.is_file() else {}
+
+
+def apply_edits(answers, entry):
+    """The answers {grade_id: code} with an entry's `patch` and `code` applied.
+
+    A patch whose old text is missing is an error: the variant would silently be the solution."""
+    answers = dict(answers)
+    for cell, replacements in entry.get("patch", {}).items():
+        for old, new in replacements:
+            if old not in answers[cell]:
+                raise ValueError(f"patch target not found in answer cell {cell!r}: {old!r}")
+            answers[cell] = answers[cell].replace(old, new)
+    answers.update(entry.get("code", {}))
+    return answers
+
+
+def variant_notebook(source_path, entry):
+    """The source notebook with a variant's edits made to its answer cells."""
+    notebook = nbformat.read(str(source_path), as_version=4)
+    answers = {grade_id(cell): cell.source for cell in notebook.cells
+               if cell.metadata.get("nbgrader", {}).get("solution")}
+    edited = apply_edits(answers, entry)
+    notebook = copy.deepcopy(notebook)
+    for cell in notebook.cells:
+        if grade_id(cell) in edited:
+            cell.source = edited[grade_id(cell)]
+    return notebook
