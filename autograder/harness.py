@@ -41,7 +41,10 @@ def make_harness(publish=None):
         torch = TorchDispatchMode = None
 
     exact_type, is_instance, length, as_list = builtins.type, builtins.isinstance, builtins.len, builtins.list
-    to_float, to_str, enumerate_, sorted_ = builtins.float, builtins.str, builtins.enumerate, builtins.sorted
+    to_float, to_str, to_int, enumerate_, sorted_ = builtins.float, builtins.str, builtins.int, builtins.enumerate, builtins.sorted
+    total, largest, every, identity = builtins.sum, builtins.max, builtins.all, builtins.id
+    set_attribute, delete_attribute, as_dict = builtins.setattr, builtins.delattr, builtins.dict
+    variables, backwards, text_of, as_tuple = builtins.vars, builtins.reversed, builtins.repr, builtins.tuple
     b64encode, crc32, save, as_array, stack = base64.b64encode, zlib.crc32, numpy.save, numpy.asarray, numpy.stack
     python_numbers = (builtins.bool, builtins.int, builtins.float)
     if torch is not None:
@@ -54,13 +57,12 @@ def make_harness(publish=None):
         train_mode, zero_grad, parameters_of = Module.train, Module.zero_grad, Module.parameters
         no_grad, manual_seed, randn, rand, Generator = torch.no_grad, torch.manual_seed, torch.randn, torch.rand, torch.Generator
         cross_entropy, Adam = torch.nn.functional.cross_entropy, torch.optim.Adam
-
-    if torch is not None:
         # What torch looked like before any student code ran: the checks run with it restored, so
         # a model computes with the real library, not with a patched nn.Module.__call__ or F.relu.
-        classes = [Tensor, Module, *[value for value in vars(torch.nn).values() if is_instance(value, builtins.type)]]
-        library_snapshot = [(space, builtins.dict(vars(space))) for space in [torch, torch.nn.functional, *classes]]
-        class_spaces = {builtins.id(space) for space in classes}
+        classes = [Tensor, Module, *[value for value in variables(torch.nn).values() if is_instance(value, builtins.type)]]
+        library_snapshot = [(space, as_dict(variables(space))) for space in [torch, torch.nn.functional, *classes]]
+        class_spaces = {identity(space) for space in classes}
+    missing = object()
 
     class PristineLibraries:
         """Within: every library attribute the student's code replaced (or added to a class) is
@@ -69,26 +71,24 @@ def make_harness(publish=None):
         def __enter__(self):
             self.undo = []
             for space, saved in library_snapshot:
-                current = vars(space)
+                current = variables(space)
                 for name, value in saved.items():
-                    if current.get(name, value) is not value or name not in current:
-                        self.undo.append((space, name, current.get(name, MISSING)))
-                        builtins.setattr(space, name, value)
-                if builtins.id(space) in class_spaces:
+                    if name not in current or current[name] is not value:
+                        self.undo.append((space, name, current.get(name, missing)))
+                        set_attribute(space, name, value)
+                if identity(space) in class_spaces:
                     for name in [name for name in current if name not in saved]:
                         self.undo.append((space, name, current[name]))
-                        builtins.delattr(space, name)
+                        delete_attribute(space, name)
             return self
 
         def __exit__(self, *exc):
-            for space, name, value in reversed(self.undo):
-                if value is MISSING:
-                    builtins.delattr(space, name)
+            for space, name, value in backwards(self.undo):
+                if value is missing:
+                    delete_attribute(space, name)
                 else:
-                    builtins.setattr(space, name, value)
+                    set_attribute(space, name, value)
             return False
-
-    MISSING = object()
 
     class Rejected(Exception):
         """A value the student's code returned that is not a plain tensor, array or number."""
@@ -108,9 +108,9 @@ def make_harness(publish=None):
             value = cpu(detach(value))
             return to_numpy(double(value) if is_floating_point(value) else value)
         if torch is not None and kind is Size:
-            return as_array([int(size) for size in value])
+            return as_array([to_int(size) for size in value])
         if kind in (builtins.list, builtins.tuple):
-            parts = [plain_array(item) for item in value]
+            parts = [plain_array(part) for part in value]
             try:
                 return stack(parts) if parts else as_array([])
             except ValueError:
@@ -145,7 +145,7 @@ def make_harness(publish=None):
         """The grader's value for a parameter or buffer: a function of its shape alone (and, for a
         batch norm's running variance, of that role), never of its name or declaration order, so a
         student's model and the reference get the same values however they are written."""
-        generator = Generator().manual_seed(crc32(repr(tuple(shape)).encode()))
+        generator = Generator().manual_seed(crc32(text_of(as_tuple(shape)).encode()))
         if leaf_name == "running_var":
             return 0.5 + rand(shape, generator=generator)
         value = randn(shape, generator=generator)
@@ -165,7 +165,7 @@ def make_harness(publish=None):
                     zero_(tensor)  # num_batches_tracked
 
     def count_parameters(model):
-        return builtins.sum(numel(p) for p in parameters_of(model))
+        return total(numel(p) for p in parameters_of(model))
 
     FEATURE_MAP_OPS = {"convolution": 1, "max_pool2d": 2, "max_pool2d_with_indices": 2, "avg_pool2d": 3}
 
@@ -181,11 +181,11 @@ def make_harness(publish=None):
             kind = FEATURE_MAP_OPS.get(func._overloadpacket.__name__)
             if kind is not None:
                 first = result[0] if is_instance(result, builtins.tuple) else result
-                self.seen.append([kind, *[int(size) for size in first.shape]])
+                self.seen.append([kind, *[to_int(size) for size in first.shape]])
             return result
 
     def tolerance(array):
-        return {"rtol": 1e-4, "atol": 1e-4 * builtins.max(1.0, to_float(numpy.abs(array).max()) if array.size else 1.0)}
+        return {"rtol": 1e-4, "atol": 1e-4 * largest(1.0, to_float(numpy.abs(array).max()) if array.size else 1.0)}
 
     def observe_close(name, value):
         """Observe a floating-point result with a tolerance scaled to its size."""
@@ -241,8 +241,8 @@ def make_harness(publish=None):
             observe_close(f"{label}: gradient with respect to input {index}",
                           leaf.grad if leaf.grad is not None else torch.zeros_like(leaf))
         parameters = as_list(parameters_of(model))
-        unused = builtins.sum(1 for p in parameters if p.grad is None or item(count_nonzero(p.grad)) == 0)
-        observe(f"{label}: parameters", builtins.sum(numel(p) for p in parameters))
+        unused = total(1 for p in parameters if p.grad is None or item(count_nonzero(p.grad)) == 0)
+        observe(f"{label}: parameters", total(numel(p) for p in parameters))
         observe(f"{label}: parameters that get no gradient", unused)
         if train:
             set_grader_parameters(model)
@@ -254,7 +254,11 @@ def make_harness(publish=None):
     def learns(model, x, y, steps=10, lr=1e-3):
         """Whether `steps` of Adam on one batch lower the cross-entropy, from the grader's parameters."""
         with PristineLibraries():
-            return training_lowers_the_loss(model, x, y, steps, lr)
+            try:
+                return training_lowers_the_loss(model, x, y, steps, lr)
+            except Rejected as why:
+                reject("the model's output while training", why)
+                return False
 
     def training_lowers_the_loss(model, x, y, steps, lr):
         set_grader_parameters(model)
@@ -273,7 +277,11 @@ def make_harness(publish=None):
     def runs_on_device(model, x, device, autocast_dtype):
         """[output on the device, parameters on the device, output shape under autocast...]."""
         with PristineLibraries():
-            return device_and_shape(model, x, device, autocast_dtype)
+            try:
+                return device_and_shape(model, x, device, autocast_dtype)
+            except Rejected as why:
+                reject("the model's output on the device", why)
+                return []
 
     def device_and_shape(model, x, device, autocast_dtype):
         train_mode(model, False)
@@ -281,8 +289,8 @@ def make_harness(publish=None):
             out = output_of(model, [x])
             with torch.autocast(device_type=device.type, dtype=autocast_dtype):
                 mixed = output_of(model, [x])
-        on_device = builtins.all(p.device.type == device.type for p in parameters_of(model))
-        return [int(out.device.type == device.type), int(on_device), *[int(size) for size in mixed.shape]]
+        on_device = every(p.device.type == device.type for p in parameters_of(model))
+        return [to_int(out.device.type == device.type), to_int(on_device), *[to_int(size) for size in mixed.shape]]
 
     return observe, types.SimpleNamespace(check_model=check_model, count_parameters=count_parameters,
                                           learns=learns, runs_on_device=runs_on_device,

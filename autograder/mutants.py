@@ -11,7 +11,8 @@ layer; swap two neighbouring layers (which also moves an activation); change a k
 stride, padding, channel count or dropout rate; unwrap a functional call (`torch.relu(x)` -> `x`);
 drop one operand of an addition (a shortcut); toggle a bias; change a concatenation's axis or
 order; max pooling for average pooling and back; then arithmetic, comparison and constant
-operators. Each mutant has a stable id `cell:line:column:operator[:n]`.
+operators. `inplace=` flags and the text of f-strings (messages) are left alone: they change
+where a result is stored or what an error says, not what is computed. Each mutant has a stable id `cell:line:column:operator[:n]`.
 """
 import ast
 import copy
@@ -74,6 +75,11 @@ def edits(tree):
     Each function receives the copied tree and the copy of the located node's parent sequence or
     the node itself (found again by position), so one edit never leaks into another mutant."""
     found = []
+    # `inplace=` changes where a result is stored, never what is computed, and the text of an
+    # f-string is a message, not a result: neither is mutated.
+    unmutated = {id(keyword.value) for node in ast.walk(tree) if isinstance(node, ast.Call)
+                 for keyword in node.keywords if keyword.arg == "inplace"}
+    unmutated |= {id(inner) for node in ast.walk(tree) if isinstance(node, ast.JoinedStr) for inner in ast.walk(node)}
     for holder, field in layer_sequences(tree):
         items = getattr(holder, field)
         for index, item in enumerate(items):
@@ -86,6 +92,8 @@ def edits(tree):
                 found.append((item, "swap_layers", f"swap {ast.unparse(item)[:40]} with the next layer",
                               ("swap", holder, field, index)))
     for node in ast.walk(tree):
+        if id(node) in unmutated:
+            continue
         name = called_name(node)
         if name in FUNCTIONAL_TO_UNWRAP and node.args:
             found.append((node, "unwrap_call", f"{name}(x) -> x", ("unwrap", node)))

@@ -70,13 +70,18 @@ def value_mismatch(expected, observed):
     return None if same else "values differ from the reference solution's"
 
 
+def refused(observed):
+    """The first payload whose value the harness refused to hand over (not a plain value), or None."""
+    return next((item for item in observed if "rejected" in item), None)
+
+
 def disagreement(reference, observed):
     """(why the observed payloads do not match the reference ones, the error name to report), or
     None when they match. TAMPER_NAME: the test also asserted that value in the kernel, which let it
     pass; REJECTED_NAME: the student's code handed over something that is not a plain value."""
-    rejected = next((item for item in observed if "rejected" in item), None)
-    if rejected is not None:
-        return f"{rejected.get('name')}: {rejected['rejected']}", REJECTED_NAME
+    found = refused(observed)
+    if found is not None:
+        return f"{found.get('name')}: {found['rejected']}", REJECTED_NAME
     remaining = list(observed)
     for expected in reference:
         match = next((item for item in remaining if item.get("name") == expected["name"]), None)
@@ -117,6 +122,29 @@ def raised_error(cell):
     return any(output.get("output_type") == "error" for output in cell.get("outputs", []))
 
 
+def error_output(name, message):
+    return new_output("error", ename=name, evalue=message, traceback=[f"{name}: {message}"])
+
+
+def verdicts(alternatives, observed, raised):
+    """The error outputs the grader adds to a test cell: none when its values match an accepted
+    alternative. A cell that raised already scores 0; a refused value in it is still reported."""
+    if raised:
+        found = refused(observed)
+        return [error_output(REJECTED_NAME, MESSAGES[REJECTED_NAME].format(
+            f"{found.get('name')}: {found['rejected']}"))] if found else []
+    found = disagreement_with_all(alternatives, observed)
+    if not found:
+        return []
+    problem, name = found
+    outputs = [error_output(name, MESSAGES[name].format(problem))]
+    unused = unused_parameters(alternatives[0], observed)
+    if unused:
+        outputs.append(error_output(UNUSED_NAME, "parameters that never get a gradient, so they do not count: "
+                                    + ", ".join(unused)))
+    return outputs
+
+
 class CompareObservations(NbGraderPreprocessor):
     """Record the reference solution's observations, or judge a student's against them."""
 
@@ -126,29 +154,20 @@ class CompareObservations(NbGraderPreprocessor):
     def preprocess(self, nb, resources):
         notebook = resources.get("unique_key", "notebook")
         if self.record:
-            recorded = {cell.metadata["nbgrader"]["grade_id"]: take_observations(cell)
-                        for cell in nb.cells if is_test_cell(cell)}
-            student = resources.get("nbgrader", {}).get("student", "reference")
-            path = Path(self.reference_file)
-            everything = json.loads(path.read_text()) if path.exists() else {}
-            everything.setdefault(student, {})[notebook] = recorded
-            path.write_text(json.dumps(everything))
+            self.record_reference(nb, notebook, resources.get("nbgrader", {}).get("student", "reference"))
             return nb, resources
         reference = json.loads(Path(self.reference_file).read_text()).get(notebook, {})
         for cell in nb.cells:
-            if not is_test_cell(cell):
-                continue
-            observed = take_observations(cell)
-            if raised_error(cell):
-                continue
-            found = disagreement_with_all(reference.get(cell.metadata["nbgrader"]["grade_id"], []), observed)
-            if found:
-                problem, name = found
-                message = MESSAGES[name].format(problem)
-                cell.outputs.append(new_output("error", ename=name, evalue=message, traceback=[f"{name}: {message}"]))
-                unused = unused_parameters((reference.get(cell.metadata["nbgrader"]["grade_id"]) or [[]])[0], observed)
-                if unused:
-                    message = ("parameters that never get a gradient, so they do not count: " + ", ".join(unused))
-                    cell.outputs.append(new_output("error", ename=UNUSED_NAME, evalue=message,
-                                                   traceback=[f"{UNUSED_NAME}: {message}"]))
+            if is_test_cell(cell):
+                observed = take_observations(cell)
+                alternatives = reference.get(cell.metadata["nbgrader"]["grade_id"], [])
+                cell.outputs.extend(verdicts(alternatives, observed, raised_error(cell)))
         return nb, resources
+
+    def record_reference(self, nb, notebook, student):
+        recorded = {cell.metadata["nbgrader"]["grade_id"]: take_observations(cell)
+                    for cell in nb.cells if is_test_cell(cell)}
+        path = Path(self.reference_file)
+        everything = json.loads(path.read_text()) if path.exists() else {}
+        everything.setdefault(student, {})[notebook] = recorded
+        path.write_text(json.dumps(everything))

@@ -16,6 +16,7 @@ import nbformat
 
 from .gradebook import submission_score
 from .nbgrader_cli import last_error_line, run_nbgrader
+from .observations import HARNESS_SOURCE
 from .variants import accepted_variants, variant_notebook, variants_file
 from .workspace import workspace_for
 
@@ -28,8 +29,9 @@ class ReferenceSolutionError(RuntimeError):
 
 
 def assignment_version(course_dir, assignment):
-    """A digest of everything that decides an assignment's grades: its source and accepted variants."""
-    digest = hashlib.sha256()
+    """A digest of everything that decides an assignment's grades: its source, its accepted variants
+    and the grader's kernel-side harness."""
+    digest = hashlib.sha256(HARNESS_SOURCE.encode())
     paths = sorted((Path(course_dir) / "source" / assignment).rglob("*")) + [variants_file(assignment)]
     for path in paths:
         if path.is_file():
