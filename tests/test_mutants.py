@@ -10,7 +10,7 @@ from autograder.course import assignment_names
 from autograder.grading import Limits
 from autograder.mutants import assignment_mutants, cell_mutants, equivalent_mutants, grade_mutants, sample, survivors
 
-SAMPLE_SIZE = 4
+SAMPLE_SIZE = 3
 
 
 def descriptions(source):

@@ -74,7 +74,7 @@ def red_team_grades(tmp_path_factory, course_dir_for):
         for name, entry in cases(assignment).items():
             write_cheat(submitted, name, assignment, cheat_answers(assignment, entry), entry.get("edit"))
         results = grade_assignment(assignment, submitted, course_dir_for(assignment),
-                                   Limits(cell_timeout=60, notebook_timeout=300))
+                                   Limits(cell_timeout=30, notebook_timeout=300))
         return {result.student: result for result in results}
 
     return grade
