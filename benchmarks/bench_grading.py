@@ -30,6 +30,7 @@ from autograder.grading import Limits, default_workers, grade_assignment  # noqa
 from autograder.nbgrader_cli import run_nbgrader  # noqa: E402
 from autograder.observations import HARNESS_SOURCE  # noqa: E402
 from autograder.release import prepare_course  # noqa: E402
+from autograder.sandbox import FORBIDDEN_PACKAGES  # noqa: E402
 from submission_factory import release_answers, solution_answers, write_submission  # noqa: E402
 from test_exercise_grading import wrong_answer_code, wrong_answers  # noqa: E402
 
@@ -56,7 +57,13 @@ def stock_nbgrader(submitted, work, assignment):
     prepare_course(work, assignment)
     shutil.copytree(submitted, work / "submitted")
     harness = work / "harness.py"
-    harness.write_text(HARNESS_SOURCE)
+    # As in our sandbox, the packages the assignment forbids cannot be imported while the harness
+    # is made (so conv_numpy's stock kernels, like ours, do not pay for importing PyTorch).
+    blocked = list(FORBIDDEN_PACKAGES.get(assignment, ()))
+    harness.write_text(f"import sys\n_saved = {{name: sys.modules.get(name) for name in {blocked!r}}}\n"
+                       f"sys.modules.update(dict.fromkeys({blocked!r}))\n{HARNESS_SOURCE}\n"
+                       "for _name, _module in _saved.items():\n    sys.modules.pop(_name, None)\n"
+                       "    if _module is not None:\n        sys.modules[_name] = _module\n")
     result = run_nbgrader(["autograde", assignment], work, extra_env={"PYTHONSTARTUP": str(harness)})
     seconds = time.perf_counter() - start
     if result.returncode != 0:
