@@ -26,6 +26,7 @@ import yaml
 
 from .course import EXERCISES_DIR, SOLUTIONS_DIR
 from .notebook_cells import answer_sources, grade_id
+from .variants import solution_answers
 
 EQUIVALENTS_DIR = SOLUTIONS_DIR / "equivalent-mutants"
 
@@ -263,8 +264,7 @@ def write_submission(submitted_dir, student, assignment, answers):
 def grade_mutants(assignment, mutants, grading_dir, limits=None, workers=None, progress=print):
     """Grade each mutant with the real autograder; returns {mutant id: GradeResult}."""
     from .grading import grade_assignment
-    solution = {cell: code for path in sorted((SOLUTIONS_DIR / assignment).glob("*.ipynb"))
-                for cell, code in answer_sources(path).items()}
+    solution = solution_answers(assignment)
     with tempfile.TemporaryDirectory(prefix="mutants-") as staging:
         for mutant in mutants:
             write_submission(staging, student_id(mutant), assignment, {**solution, mutant.cell: mutant.source})

@@ -17,7 +17,7 @@ import nbformat
 import yaml
 
 from .course import SOLUTIONS_DIR
-from .notebook_cells import grade_id
+from .notebook_cells import answer_sources, grade_id
 
 VARIANTS_DIR = SOLUTIONS_DIR / "variants"
 
@@ -30,6 +30,12 @@ def accepted_variants(assignment):
     """{name: entry} of the assignment's accepted variants (empty when it has none)."""
     path = variants_file(assignment)
     return (yaml.safe_load(path.read_text()) or {}) if path.is_file() else {}
+
+
+def solution_answers(assignment):
+    """{grade_id: code} of the instructor's solution, as a student who solved it would write it."""
+    return {name: code for path in sorted((SOLUTIONS_DIR / assignment).glob("*.ipynb"))
+            for name, code in answer_sources(path).items()}
 
 
 def apply_edits(answers, entry):

@@ -3,18 +3,9 @@ from pathlib import Path
 
 import nbformat
 
-from autograder.course import EXERCISES_DIR, SOLUTIONS_DIR
+from autograder.course import EXERCISES_DIR
 from autograder.notebook_cells import answer_sources, grade_id
-from autograder.variants import apply_edits
-
-
-def solution_answers(assignment):
-    """{grade_id: code} of the instructor's solution, as a student who solved it would write it."""
-    return {
-        name: code
-        for path in sorted((SOLUTIONS_DIR / assignment).glob("*.ipynb"))
-        for name, code in answer_sources(path).items()
-    }
+from autograder.variants import apply_edits, solution_answers  # noqa: F401 (re-exported for the tests)
 
 
 def patched_answers(assignment, patches):
