@@ -3,16 +3,18 @@ import argparse
 import sys
 from pathlib import Path
 
-from .course import assignment_names
+from .assignments import assignment_names
 from .export import grade_rows, summary_table, write_grades_csv
 from .feedback import generate_feedback
-from .grading import Limits, grade_assignment
-from .ledger import record_results
+from .grading import grade_assignment
+from .grading_folder import GradingFolder
+from .limits import Limits
 from .mutants import assignment_mutants, grade_mutants, sample, summary_line, survivors
-from .release import ReleaseError, generate_release
+from .release import generate_release
 from .report import pass_rate_table, pass_rates, write_histogram, write_pass_rates
+from .results import everyone
 
-DEFAULT_GRADING_DIR = "grading"
+DEFAULT_GRADING_FOLDER = "grading"
 
 
 def release_command(args):
@@ -24,35 +26,35 @@ def grade_command(args):
     limits = Limits(cell_timeout=args.cell_timeout, notebook_timeout=args.timeout,
                     memory_bytes=int(args.memory_limit * 2**30) if args.memory_limit > 0 else None,
                     sandbox=not args.no_sandbox)
-    results = grade_assignment(args.assignment, args.submissions, args.out, limits, workers=args.workers,
+    results = grade_assignment(args.assignment, args.submissions, args.grading_folder, limits, workers=args.workers,
                                regrade=args.regrade, batch_size=args.batch_size, scheduler=args.scheduler)
-    everyone = record_results(args.out, args.assignment, results)
-    rows = grade_rows(Path(args.out).resolve(), args.assignment, everyone)
-    csv_path = Path(args.out) / "grades.csv"
-    write_grades_csv(csv_path, rows)
-    rates = pass_rates(Path(args.out).resolve(), args.assignment, everyone)
-    write_pass_rates(Path(args.out) / "pass_rates.csv", rates)
-    write_histogram(Path(args.out) / "histogram.png", args.assignment, rows)
+    folder = GradingFolder(args.grading_folder)
+    class_results = everyone(folder, args.assignment)
+    rows = grade_rows(folder, args.assignment, class_results)
+    write_grades_csv(folder.grades_csv, rows)
+    rates = pass_rates(folder, args.assignment, class_results)
+    write_pass_rates(folder.pass_rates_csv, rates)
+    write_histogram(folder.histogram, args.assignment, rows)
     print()
     print(summary_table(rows))
     print()
     print(pass_rate_table(rates))
     problems = sum(result.status != "graded" for result in results)
-    flagged = [result.student for result in everyone if result.flags]
+    flagged = [result.student for result in class_results if result.flags]
     if flagged:
         print(f"\nFLAGGED for a look (signs of gaming the grader; see the flags column): {', '.join(flagged)}")
     print(f"\n{len(results)} submissions graded in this run, {problems} not graded by the tests; "
-          f"{len(everyone)} students in {csv_path}; pass_rates.csv and histogram.png beside it")
+          f"{len(class_results)} students in {folder.grades_csv}; pass_rates.csv and histogram.png beside it")
 
 
 def feedback_command(args):
-    pages, failed = generate_feedback(args.assignment, args.out, cell_timeout=args.cell_timeout)
+    pages, failed = generate_feedback(args.assignment, args.grading_folder, cell_timeout=args.cell_timeout)
     for page in pages:
         print(page)
     for student in failed:
         print(f"no feedback for {student}: nbgrader could not render it (see its output with "
-              f"`nbgrader generate_feedback {args.assignment} --student {student}` in {args.out})")
-    print(f"{len(pages)} feedback pages written under {Path(args.out) / 'feedback'}")
+              f"`nbgrader generate_feedback {args.assignment} --student {student}` in {args.grading_folder})")
+    print(f"{len(pages)} feedback pages written under {Path(args.grading_folder) / 'feedback'}")
 
 
 def mutants_command(args):
@@ -64,7 +66,7 @@ def mutants_command(args):
         if args.sample:
             mutants = sample(mutants, args.sample, args.seed)
         print(f"{assignment}: grading {len(mutants)} mutants ...", flush=True)
-        results = grade_mutants(assignment, mutants, Path(args.out) / assignment, workers=args.workers)
+        results = grade_mutants(assignment, mutants, Path(args.grading_folder) / assignment, workers=args.workers)
         surviving, _ = survivors(assignment, results)
         described = {mutant.id: mutant.description for mutant in mutants}
         for identifier in surviving:
@@ -99,12 +101,14 @@ def build_parser():
     mutants.add_argument("--sample", type=int, default=0, help="grade a deterministic sample of this many per assignment")
     mutants.add_argument("--seed", default="0", help="which sample (default: 0)")
     mutants.add_argument("--workers", type=int, default=None, help="submissions graded at once (default: one per core)")
-    mutants.add_argument("--out", default="grading/mutants", help="grading folders, one per assignment (default: grading/mutants/)")
+    mutants.add_argument("--grading-folder", "--out", default="grading/mutants",
+                         help="where the grading folders go, one per assignment (default: grading/mutants/)")
     mutants.set_defaults(run=mutants_command)
 
     for command in (grade, feedback):
-        command.add_argument("--out", default=DEFAULT_GRADING_DIR,
-                             help=f"grading folder: gradebook, autograded notebooks, grades.csv (default: {DEFAULT_GRADING_DIR}/)")
+        command.add_argument("--grading-folder", "--out", default=DEFAULT_GRADING_FOLDER,
+                             help="grading folder: gradebook, autograded notebooks, results.json, grades.csv "
+                                  f"(default: {DEFAULT_GRADING_FOLDER}/; --out is the same option)")
         command.add_argument("--cell-timeout", type=int, default=60,
                              help="seconds one cell may run before it is interrupted and scores zero (default: 60)")
     grade.add_argument("--timeout", type=float, default=900,
@@ -128,7 +132,7 @@ def main(argv=None):
     args = build_parser().parse_args(argv)
     try:
         return args.run(args) or 0
-    except (ValueError, ReleaseError, RuntimeError) as error:
+    except (ValueError, RuntimeError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
 

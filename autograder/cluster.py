@@ -2,9 +2,10 @@
 
 Each batch travels to a worker as bytes: the assignment's source and release, the gradebook,
 the reference observations and the batch's submissions. The worker grades it exactly as a local
-worker would (same Grader, same sandbox, same limits) in a temporary course, and sends back the
-results with the autograded notebooks and its gradebook, which are imported into the main course
-here. Workers need this project installed (`make setup`); they share no files with the client.
+worker would (same Grader, same sandbox, same limits) in a temporary grading folder, and sends
+back the results with the autograded notebooks, its gradebook and logs, which are imported into
+the main grading folder here. Workers need this project installed (`make setup`); they share no
+files with the client.
 """
 import io
 import shutil
@@ -13,8 +14,11 @@ import zipfile
 from dataclasses import asdict, replace
 from pathlib import Path
 
-from .results import GradeResult
-from .submissions import Submission
+from .grader import Grader
+from .grading_folder import GradingFolder
+from .intake.submissions import Submission
+from .results import GRADED, GradeResult
+from .workspace import import_grading
 
 
 def pack(root, paths):
@@ -33,41 +37,35 @@ def unpack(data, destination):
         archive.extractall(destination)
 
 
-def batch_payload(course_dir, assignment, reference_file, batch):
-    """Everything a worker needs to grade `batch`, as one zip."""
-    course_dir = Path(course_dir)
-    course_zip = pack(course_dir, [course_dir / "source" / assignment, course_dir / "release" / assignment,
-                                   course_dir / "gradebook.db", reference_file])
-    staging = course_dir / "workspaces" / f"payload-{batch[0].student}"
+def batch_payload(main, assignment, reference_file, batch):
+    """Everything a worker needs to grade `batch`: (the grading folder's zip, the submissions' zip)."""
+    folder_zip = pack(main.root, [main.source(assignment), main.release(assignment), main.gradebook, reference_file])
+    staging = GradingFolder(main.workspaces / f"payload-{batch[0].student}")
     for submission in batch:
-        shutil.copytree(submission.folder, staging / "submitted" / submission.student / assignment)
+        staging.place(submission, assignment)
     try:
-        return course_zip, pack(staging, [staging / "submitted"])
+        return folder_zip, pack(staging.root, [staging.root / "submitted"])
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(staging.root, ignore_errors=True)
 
 
-def grade_on_worker(assignment, course_zip, submissions_zip, students, reference_name, limits, total, env):
-    """Runs on a Dask worker: grade a batch in a temporary course; return (results, zip of the outcome)."""
+def grade_on_worker(assignment, folder_zip, submissions_zip, students, reference_name, limits, total, env):
+    """Runs on a Dask worker: grade a batch in a temporary grading folder; return (results, zip of the outcome)."""
     from distributed import get_worker
-
-    from .grading import Grader
     worker = get_worker().address
     with tempfile.TemporaryDirectory(prefix="autograder-") as tmp:
-        course = Path(tmp) / "course"
-        unpack(course_zip, course)
-        unpack(submissions_zip, Path(tmp) / "incoming")
-        grader = Grader(course, assignment, limits, total, course / reference_name)
-        batch = [Submission(student, Path(tmp) / "incoming" / "submitted" / student / assignment)
-                 for student in students]
-        finished, leftover = grader.grade_batch(batch, "batch", env)
-        finished += [grader.grade_alone(submission, env) for submission in leftover]
-        outcome = pack(course, [course / "autograded", course / "gradebook.db", course / "logs"])
+        folder, received = GradingFolder(Path(tmp) / "grading"), GradingFolder(Path(tmp) / "incoming")
+        unpack(folder_zip, folder.root)
+        unpack(submissions_zip, received.root)
+        grader = Grader(folder, assignment, limits, total, folder.root / reference_name)
+        batch = [Submission(student, received.submitted(student, assignment)) for student in students]
+        finished = grader.grade(batch, "batch", env)
+        outcome = pack(folder.root, [folder.root / "autograded", folder.gradebook, folder.root / "logs"])
     return [{**asdict(result), "graded_by": worker} for result in finished], outcome
 
 
 class ClusterGrader:
-    """Sends batches to a Dask scheduler and brings the gradings back into the main course."""
+    """Sends batches to a Dask scheduler and brings the gradings back into the main grading folder."""
 
     def __init__(self, scheduler, grader):
         from distributed import Client
@@ -80,14 +78,14 @@ class ClusterGrader:
 
     def submit(self, batch, env):
         grader = self.grader
-        course_zip, submissions_zip = batch_payload(grader.course_dir, grader.assignment, grader.reference_file, batch)
-        return self.client.submit(grade_on_worker, grader.assignment, course_zip, submissions_zip,
-                                  [s.student for s in batch], Path(grader.reference_file).relative_to(grader.course_dir).as_posix(),
-                                  grader.limits, grader.total, env, pure=False)
+        folder_zip, submissions_zip = batch_payload(grader.main, grader.assignment, grader.reference_file, batch)
+        reference_name = Path(grader.reference_file).relative_to(grader.main.root).as_posix()
+        return self.client.submit(grade_on_worker, grader.assignment, folder_zip, submissions_zip,
+                                  [s.student for s in batch], reference_name, grader.limits, grader.total, env,
+                                  pure=False)
 
     def bring_back(self, future, batch):
-        """Import a finished batch into the main course; yields its GradeResults."""
-        from .workspace import import_grading
+        """Import a finished batch into the main grading folder; yields its GradeResults."""
         grader = self.grader
         try:
             entries, outcome = future.result()
@@ -95,24 +93,32 @@ class ClusterGrader:
             for submission in batch:
                 yield grader.fail(submission, f"Dask worker error: {error!r}", 0.0)
             return
-        received = grader.course_dir / "workspaces" / f"received-{batch[0].student}"
-        unpack(outcome, received)
+        received = GradingFolder(grader.main.workspaces / f"received-{batch[0].student}")
+        unpack(outcome, received.root)
         try:
             by_student = {submission.student: submission for submission in batch}
             for entry in entries:
                 result = GradeResult(**entry)
-                submission = by_student[result.student]
-                if result.status == "graded":
-                    import_grading(received, grader.course_dir, grader.assignment, result.student)
-                    log = received / "logs" / f"{result.student}.log"
-                    if log.exists():
-                        (grader.course_dir / "logs").mkdir(exist_ok=True)
-                        shutil.copy2(log, grader.course_dir / "logs" / log.name)
+                if result.status == GRADED:
+                    import_grading(received, grader.main, grader.assignment, result.student)
                 else:
-                    result = replace(grader.fail(submission, result.reason, result.seconds), graded_by=result.graded_by)
+                    result = replace(grader.fail(by_student[result.student], result.reason, result.seconds),
+                                     graded_by=result.graded_by)
                 yield result
         finally:
-            shutil.rmtree(received, ignore_errors=True)
+            shutil.rmtree(received.root, ignore_errors=True)
 
     def close(self):
         self.client.close()
+
+
+def grade_on_cluster(scheduler, grader, batch_list, env):
+    """Grade the batches on a Dask cluster; yields GradeResults as batches come back."""
+    from distributed import as_completed
+    cluster = ClusterGrader(scheduler, grader)
+    try:
+        futures = {cluster.submit(batch, env): batch for batch in batch_list}
+        for future in as_completed(list(futures)):
+            yield from cluster.bring_back(future, futures[future])
+    finally:
+        cluster.close()

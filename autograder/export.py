@@ -1,4 +1,8 @@
-"""Write grades.csv: nbgrader's CSV export columns, plus why a zero is not a real zero."""
+"""Write grades.csv: nbgrader's CSV export columns, plus why a zero is not a real zero.
+
+Scores come from results.json alone (see results.py); the gradebook adds only what it alone
+knows: the students' names and e-mail addresses, the due date and the submission's timestamp.
+"""
 import csv
 
 from nbgrader.api import MissingEntry
@@ -14,28 +18,25 @@ def _text(value):
     return "" if value is None else str(value)
 
 
-def grade_rows(course_dir, assignment, results):
-    """One dict per GradeResult, filled from the gradebook where nbgrader graded the submission."""
+def grade_rows(folder, assignment, results):
+    """One dict per GradeResult."""
     rows = []
-    with open_gradebook(course_dir) as gradebook:
+    with open_gradebook(folder) as gradebook:
         record = gradebook.find_assignment(assignment)
         for result in results:
             row = dict.fromkeys(COLUMNS, "")
             row.update(assignment=assignment, duedate=_text(record.duedate), student_id=result.student,
-                       raw_score=result.score, late_submission_penalty=0.0, score=result.score,
-                       max_score=result.max_score, status=result.status, reason=result.reason,
-                       flags="; ".join(result.flags))
+                       raw_score=result.score, late_submission_penalty=result.late_penalty,
+                       score=result.final_score, max_score=result.max_score, status=result.status,
+                       reason=result.reason, flags="; ".join(result.flags))
             try:
                 student = gradebook.find_student(result.student)
                 row.update(last_name=_text(student.last_name), first_name=_text(student.first_name),
                            email=_text(student.email))
-                submission = gradebook.find_submission(assignment, result.student)
+                if result.status == "graded":
+                    row.update(timestamp=_text(gradebook.find_submission(assignment, result.student).timestamp))
             except MissingEntry:
-                submission = None
-            if submission is not None and result.status == "graded":
-                penalty = submission.late_submission_penalty or 0.0
-                row.update(timestamp=_text(submission.timestamp), raw_score=submission.score,
-                           late_submission_penalty=penalty, score=max(0.0, submission.score - penalty))
+                pass
             rows.append(row)
     return rows
 

@@ -24,8 +24,9 @@ from pathlib import Path
 import nbformat
 import yaml
 
-from .course import EXERCISES_DIR, SOLUTIONS_DIR
-from .notebook_cells import answer_sources, grade_id
+from .assignments import EXERCISES_DIR, SOLUTIONS_DIR
+from .grading import grade_assignment
+from .pipeline.notebook_cells import answer_sources, grade_id
 from .variants import solution_answers
 
 EQUIVALENTS_DIR = SOLUTIONS_DIR / "equivalent-mutants"
@@ -263,7 +264,6 @@ def write_submission(submitted_dir, student, assignment, answers):
 
 def grade_mutants(assignment, mutants, grading_dir, limits=None, workers=None, progress=print):
     """Grade each mutant with the real autograder; returns {mutant id: GradeResult}."""
-    from .grading import grade_assignment
     solution = solution_answers(assignment)
     with tempfile.TemporaryDirectory(prefix="mutants-") as staging:
         for mutant in mutants:

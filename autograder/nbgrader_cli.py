@@ -1,4 +1,6 @@
 """Run nbgrader's command-line apps in a child process, in a given course folder."""
+import ctypes
+import ctypes.util
 import os
 import resource
 import signal
@@ -24,14 +26,28 @@ def child_environment(extra_env=None):
             **(extra_env or {})}
 
 
-def memory_limit(limit_bytes):
-    """A preexec_fn capping the child's writable memory; the kernels it starts inherit the cap.
+PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent():
+    """Have the kernel SIGKILL the calling process when the process that started it dies (Linux),
+    so that a grader killed with `kill -9` leaves no nbgrader or kernel grading for nobody."""
+    libc_name = ctypes.util.find_library("c")
+    if libc_name and os.uname().sysname == "Linux":
+        ctypes.CDLL(libc_name, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+
+
+def child_setup(limit_bytes):
+    """A preexec_fn: the child dies with the grader, and with limit_bytes its writable memory is
+    capped (the kernels it starts inherit the cap).
 
     RLIMIT_DATA (heap and private writable mappings) rather than RLIMIT_AS: CUDA reserves tens of
     GiB of address space it never uses, which an address-space cap would refuse.
     """
     def apply():
-        resource.setrlimit(resource.RLIMIT_DATA, (limit_bytes, limit_bytes))
+        die_with_parent()
+        if limit_bytes:
+            resource.setrlimit(resource.RLIMIT_DATA, (limit_bytes, limit_bytes))
     return apply
 
 
@@ -49,8 +65,8 @@ def wait_with_watchdog(process, timeout, progress, poll=2.0):
                 raise
 
 
-def run_nbgrader(args, course_dir, timeout=None, memory_limit_bytes=None, extra_env=None, progress=None):
-    """Run `nbgrader ARGS` with course_dir as working folder; kill the whole process group on timeout.
+def run_nbgrader(args, folder, timeout=None, memory_limit_bytes=None, extra_env=None, progress=None):
+    """Run `nbgrader ARGS` with `folder` (a grading folder) as working folder; kill the whole process group on timeout.
 
     nbgrader starts a kernel as a grandchild process, so a plain kill of the child would leave
     a hanging kernel behind: the child gets its own session and the group is killed.
@@ -59,12 +75,12 @@ def run_nbgrader(args, course_dir, timeout=None, memory_limit_bytes=None, extra_
     """
     process = subprocess.Popen(
         [sys.executable, "-m", "nbgrader", *args],
-        cwd=course_dir,
+        cwd=folder,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
         start_new_session=True,
-        preexec_fn=memory_limit(memory_limit_bytes) if memory_limit_bytes else None,
+        preexec_fn=child_setup(memory_limit_bytes),
         env=child_environment(extra_env),
     )
     try:

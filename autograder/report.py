@@ -9,12 +9,12 @@ import matplotlib.pyplot as plt  # noqa: E402
 from .gradebook import cell_scores  # noqa: E402
 
 
-def pass_rates(course_dir, assignment, results):
+def pass_rates(folder, assignment, results):
     """[(test cell, points, students with full points, students graded)] over the graded students."""
     graded = [r.student for r in results if r.status == "graded"]
     tally = {}
     for student in graded:
-        for cell, (score, maximum) in cell_scores(course_dir, assignment, student).items():
+        for cell, (score, maximum) in cell_scores(folder, assignment, student).items():
             passed, points = tally.get(cell, (0, maximum))
             tally[cell] = (passed + (score >= maximum), maximum)
     return [(cell, points, passed, len(graded)) for cell, (passed, points) in tally.items()]

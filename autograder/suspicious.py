@@ -7,7 +7,7 @@ import ast
 
 import nbformat
 
-from .sandbox import FORBIDDEN_PACKAGES
+from .assignments import forbidden_packages
 
 LIBRARY_ROOTS = {"np", "numpy", "torch", "nn", "F", "builtins", "__builtins__", "math", "IPython", "unittest",
                  "pytest", "functional", "torch_functional", "testing"}
@@ -104,7 +104,7 @@ def code_flags(source, assignment, protected=None):
     except SyntaxError:
         return []
     flags = rebinding_flags(tree, protected or {name: set() for name in HARNESS_NAMES})
-    forbidden = FORBIDDEN_PACKAGES.get(assignment, ())
+    forbidden = forbidden_packages(assignment)
     for node in ast.walk(tree):
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             names = [alias.name for alias in node.names] if isinstance(node, ast.Import) else [node.module or ""]

@@ -16,8 +16,8 @@ import copy
 import nbformat
 import yaml
 
-from .course import SOLUTIONS_DIR
-from .notebook_cells import answer_sources, grade_id
+from .assignments import SOLUTIONS_DIR
+from .pipeline.notebook_cells import answer_sources, grade_id
 
 VARIANTS_DIR = SOLUTIONS_DIR / "variants"
 

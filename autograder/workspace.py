@@ -1,8 +1,10 @@
-"""One private nbgrader course per submission, so that submissions can be graded in parallel.
+"""Private grading folders, so that submissions can be graded in parallel, and the one operation
+that grades in them: `nbgrader autograde` with the limits.
 
-Each worker grades in its own folder, with its own copy of the gradebook: no two nbgrader
+Each batch grades in its own workspace, with its own copy of the gradebook: no two nbgrader
 processes share a SQLite file, and a run that dies leaves the main gradebook untouched. Only a
-finished grading is imported into the main course (under a lock), with its autograded notebook.
+finished grading is imported into the main grading folder (under a lock), with its autograded
+notebook.
 """
 import json
 import shutil
@@ -14,70 +16,89 @@ from pathlib import Path
 from nbgrader.api import MissingEntry
 from sqlalchemy.exc import SAWarning
 
-from .course import grading_pipeline_config, write_nbgrader_config
+from .assignments import forbidden_packages
 from .gradebook import open_gradebook
-from .sandbox import install_kernel, kill_cgroup
+from .grading_folder import GradingFolder
+from .nbgrader_cli import run_nbgrader
+from .pipeline.config import autograde_pipeline_lines
+from .sandbox.cgroups import kill_cgroup
+from .sandbox.kernelspec import install_kernel
 
 IMPORT_LOCK = threading.Lock()
+SANDBOX_RECORD = "sandbox.json"  # where a workspace's sandbox lives outside it, for clean-up after a crash
 
 
 @dataclass
 class Workspace:
-    """A private course folder, the environment its nbgrader runs in, its process cgroup and the
+    """A private grading folder, the environment its nbgrader runs in, its process cgroup and the
     sandbox kernel's runtime folder."""
-    path: Path
+    folder: GradingFolder
+    limits: object = None
     env: dict = field(default_factory=dict)
     cgroup: str | None = None
     runtime: Path | None = None
 
+    def autograde(self, assignment, submissions, extra_env=None, student=None, timeout=None, watch_progress=False):
+        """Copy the submissions in and run `nbgrader autograde` on them (on one `student` only, if
+        given) under the memory cap. timeout: seconds in all (default: the notebook limit); with
+        watch_progress, seconds without a newly autograded notebook."""
+        for submission in submissions:
+            self.folder.place(submission, assignment)
+        autograded = self.folder.root / "autograded"
+        return run_nbgrader(["autograde", assignment, "--force", *(["--student", student] if student else [])],
+                            self.folder.root, timeout=timeout or self.limits.notebook_timeout,
+                            memory_limit_bytes=self.limits.memory_bytes,
+                            extra_env={**(extra_env or {}), **self.env},
+                            progress=(lambda: sum(1 for _ in autograded.glob("*/*/*.ipynb"))) if watch_progress else None)
+
     def remove(self):
         kill_cgroup(self.cgroup)
-        shutil.rmtree(self.path, ignore_errors=True)
+        shutil.rmtree(self.folder.root, ignore_errors=True)
         if self.runtime:
             shutil.rmtree(self.runtime, ignore_errors=True)
 
 
-SANDBOX_RECORD = "sandbox.json"  # where a workspace's sandbox lives outside it, for clean-up after a crash
-
-
-def remove_stale_workspaces(course_dir):
+def remove_stale_workspaces(main):
     """Remove the workspaces of a run that was killed, with their sandboxes' processes and folders."""
-    for folder in sorted((Path(course_dir) / "workspaces").glob("*")):
-        record = folder / SANDBOX_RECORD
+    for path in sorted(main.workspaces.glob("*")):
+        record = path / SANDBOX_RECORD
         sandbox = json.loads(record.read_text()) if record.is_file() else {}
         runtime = sandbox.get("runtime")
-        Workspace(folder, cgroup=sandbox.get("cgroup"), runtime=Path(runtime) if runtime else None).remove()
-    shutil.rmtree(Path(course_dir) / "workspaces", ignore_errors=True)
+        Workspace(GradingFolder(path), cgroup=sandbox.get("cgroup"), runtime=Path(runtime) if runtime else None).remove()
+    shutil.rmtree(main.workspaces, ignore_errors=True)
 
 
-def workspace_for(course_dir, assignment, name, cell_timeout, reference_file, sandboxed=True, record=False):
-    """A fresh private course: the assignment's source, a gradebook copy, the grading config and,
-    when sandboxed, the sandbox kernel that runs the students' code."""
-    course_dir = Path(course_dir)
-    workspace = course_dir / "workspaces" / name
-    if workspace.exists():
-        shutil.rmtree(workspace)
-    (workspace / "source").mkdir(parents=True)
-    shutil.copytree(course_dir / "source" / assignment, workspace / "source" / assignment)
-    shutil.copy2(course_dir / "gradebook.db", workspace / "gradebook.db")
-    lines, env, cgroup, runtime = grading_pipeline_config(workspace, reference_file, record), {}, None, None
-    if sandboxed:
-        kernel_lines, env, cgroup, runtime = install_kernel(workspace, assignment)
-        (workspace / SANDBOX_RECORD).write_text(json.dumps({"cgroup": cgroup, "runtime": str(runtime)}))
+def open_workspace(main, assignment, name, limits, reference_file, record=False):
+    """A fresh private grading folder under main: the assignment's source, a gradebook copy, the
+    grading config and, when sandboxed, the sandbox kernel that runs the students' code."""
+    folder = GradingFolder(main.workspaces / name)
+    if folder.root.exists():
+        shutil.rmtree(folder.root)
+    folder.source(assignment).parent.mkdir(parents=True)
+    shutil.copytree(main.source(assignment), folder.source(assignment))
+    shutil.copy2(main.gradebook, folder.gradebook)
+    lines, env, cgroup, runtime = autograde_pipeline_lines(folder.root / "source", reference_file, record), {}, None, None
+    if limits.sandbox:
+        kernel_lines, env, cgroup, runtime = install_kernel(folder.root, forbidden_packages(assignment))
+        (folder.root / SANDBOX_RECORD).write_text(json.dumps({"cgroup": cgroup, "runtime": str(runtime)}))
         lines += kernel_lines
-    write_nbgrader_config(workspace, cell_timeout, lines)
-    return Workspace(workspace, env, cgroup, runtime)
+    folder.write_config(limits.cell_timeout, lines)
+    return Workspace(folder, limits, env, cgroup, runtime)
 
 
-def import_grading(workspace, course_dir, assignment, student):
-    """Copy the student's autograded notebooks and scores from the workspace into the main course."""
+def import_grading(source, main, assignment, student):
+    """Copy the student's autograded notebooks and grades from a grading folder (a workspace, or
+    one a Dask worker sent back) into the main one."""
     with IMPORT_LOCK:
-        target = Path(course_dir) / "autograded" / student / assignment
+        target = main.autograded(student, assignment)
         if target.exists():
             shutil.rmtree(target)
-        shutil.copytree(Path(workspace) / "autograded" / student / assignment, target)
-        with open_gradebook(workspace) as source, open_gradebook(course_dir) as destination:
-            graded = source.find_submission(assignment, student)
+        shutil.copytree(source.autograded(student, assignment), target)
+        log = source.log(student)
+        if log.exists():
+            main.keep_log(student, log.read_text())
+        with open_gradebook(source) as graded_book, open_gradebook(main) as destination:
+            graded = graded_book.find_submission(assignment, student)
             destination.update_or_create_student(student)
             try:
                 destination.remove_submission(assignment, student)

@@ -14,8 +14,8 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from autograder.course import SOLUTIONS_DIR
-from autograder.notebook_cells import load_answers
+from autograder.assignments import SOLUTIONS_DIR
+from autograder.pipeline.notebook_cells import load_answers
 
 # name: (N, C, H, W, F, kernel, stride, pad, target ratio)
 LAYERS = {

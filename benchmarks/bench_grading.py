@@ -25,12 +25,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))  # the tests' submission builder
 
+from autograder.assignments import FORBIDDEN_PACKAGES  # noqa: E402
 from autograder.gradebook import submission_score  # noqa: E402
-from autograder.grading import Limits, default_workers, grade_assignment  # noqa: E402
+from autograder.grading import default_workers, grade_assignment  # noqa: E402
+from autograder.grading_folder import GradingFolder  # noqa: E402
+from autograder.limits import Limits  # noqa: E402
 from autograder.nbgrader_cli import run_nbgrader  # noqa: E402
-from autograder.observations import HARNESS_SOURCE  # noqa: E402
-from autograder.release import prepare_course  # noqa: E402
-from autograder.sandbox import FORBIDDEN_PACKAGES  # noqa: E402
+from autograder.pipeline.observations import HARNESS_SOURCE  # noqa: E402
 from submission_factory import release_answers, solution_answers, write_submission  # noqa: E402
 from test_exercise_grading import wrong_answer_code, wrong_answers  # noqa: E402
 
@@ -54,7 +55,7 @@ def make_class(folder, assignment, count):
 def stock_nbgrader(submitted, work, assignment):
     """Seconds for stock nbgrader: generate_assignment (its gradebook) and autograde, as ours does."""
     start = time.perf_counter()
-    prepare_course(work, assignment)
+    GradingFolder(work).prepare(assignment)
     shutil.copytree(submitted, work / "submitted")
     harness = work / "harness.py"
     # As in our sandbox, the packages the assignment forbids cannot be imported while the harness

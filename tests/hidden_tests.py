@@ -1,8 +1,8 @@
 """The hidden-test lines of the instructor notebooks, for checks that they never leak."""
 import nbformat
 
-from autograder.course import SOLUTIONS_DIR
-from autograder.redaction import split_hidden
+from autograder.assignments import SOLUTIONS_DIR
+from autograder.pipeline.redaction import split_hidden
 
 
 def distinctive_hidden_lines(min_length=25):

@@ -3,8 +3,8 @@ from pathlib import Path
 
 import nbformat
 
-from autograder.course import EXERCISES_DIR
-from autograder.notebook_cells import answer_sources, grade_id
+from autograder.assignments import EXERCISES_DIR
+from autograder.pipeline.notebook_cells import answer_sources, grade_id
 from autograder.variants import apply_edits, solution_answers  # noqa: F401 (re-exported for the tests)
 
 

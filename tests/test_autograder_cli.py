@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder.course import REPO_ROOT
+from autograder.assignments import REPO_ROOT
 from autograder.gradebook import cell_scores, submission_score
 from hidden_tests import distinctive_hidden_lines
 from submission_factory import patched_answers, solution_answers, write_raw, write_submission

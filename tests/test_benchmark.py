@@ -2,7 +2,7 @@
 import subprocess
 import sys
 
-from autograder.course import REPO_ROOT
+from autograder.assignments import REPO_ROOT
 
 
 def test_benchmark_runs_and_prints_a_ratio_per_layer():

@@ -15,7 +15,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder.course import EXERCISES_DIR, REPO_ROOT
+from autograder.assignments import EXERCISES_DIR, REPO_ROOT
 from hidden_tests import distinctive_hidden_lines
 
 CHAPTERS = ["book/convolution_basics", "book/stride_padding_pooling", "book/lenet", "book/alexnet", "book/vgg",
@@ -120,16 +120,16 @@ def test_chapter_downloads_as_a_notebook(site, chapter):
 
 def solution_cells():
     """{assignment: [answer code, whitespace-normalised]} of the instructor's notebooks."""
-    from autograder.course import SOLUTIONS_DIR
-    from autograder.notebook_cells import answer_sources
+    from autograder.assignments import SOLUTIONS_DIR
+    from autograder.pipeline.notebook_cells import answer_sources
     return {path.parent.name: [" ".join(code.split()) for code in answer_sources(path).values()]
             for path in sorted(SOLUTIONS_DIR.glob("*/*.ipynb"))}
 
 
 def distinctive_solution_lines(assignment, min_length=30):
     """Lines of an assignment's answers that its student release does not contain."""
-    from autograder.course import SOLUTIONS_DIR
-    from autograder.notebook_cells import answer_sources
+    from autograder.assignments import SOLUTIONS_DIR
+    from autograder.pipeline.notebook_cells import answer_sources
     released = (EXERCISES_DIR / assignment / f"{assignment}.ipynb").read_text()
     return {line.strip() for code in answer_sources(SOLUTIONS_DIR / assignment / f"{assignment}.ipynb").values()
             for line in code.splitlines() if len(line.strip()) >= min_length and line.strip() not in released}

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from autograder.gradebook import cell_scores
-from autograder.grading import Limits, grade_assignment
+from autograder.grading import grade_assignment
+from autograder.limits import Limits
 from submission_factory import patched_answers, release_answers, solution_answers, write_submission
 
 ASSIGNMENT = "conv_numpy"

@@ -13,9 +13,11 @@ import pytest
 import torch
 import yaml
 
-from autograder.course import SOLUTIONS_DIR, assignment_names
+from autograder.assignments import SOLUTIONS_DIR, assignment_names
 from autograder.gradebook import cell_scores
-from autograder.grading import GRADED, Limits, grade_assignment
+from autograder.grading import grade_assignment
+from autograder.limits import Limits
+from autograder.results import GRADED
 from autograder.variants import apply_edits
 from submission_factory import release_answers, solution_answers, write_submission
 

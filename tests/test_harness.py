@@ -10,8 +10,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from autograder.harness import OBSERVATION_MIME, make_harness
-from autograder.observations import REJECTED_NAME, decode, disagreement
+from autograder.pipeline.harness import OBSERVATION_MIME, make_harness
+from autograder.pipeline.observations import REJECTED_NAME, decode, disagreement
 
 
 def observations(check, *args, **kwargs):

@@ -5,9 +5,9 @@ import ast
 import nbformat
 import pytest
 
-from autograder.course import SOLUTIONS_DIR, assignment_names
-from autograder.observations import is_test_cell
-from autograder.redaction import split_hidden
+from autograder.assignments import SOLUTIONS_DIR, assignment_names
+from autograder.pipeline.observations import is_test_cell
+from autograder.pipeline.redaction import split_hidden
 
 
 def hidden_blocks(assignment):

@@ -13,8 +13,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder.course import EXERCISES_DIR
-from autograder.notebook_cells import answer_sources
+from autograder.assignments import EXERCISES_DIR
+from autograder.pipeline.notebook_cells import answer_sources
 from submission_factory import solution_answers
 from test_book import BROWSER_ARGS, CHROMIUM, SCREENSHOTS
 

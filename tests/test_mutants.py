@@ -6,8 +6,8 @@ real autograder, loses points unless recorded as equivalent. `make mutants` grad
 """
 import pytest
 
-from autograder.course import assignment_names
-from autograder.grading import Limits
+from autograder.assignments import assignment_names
+from autograder.limits import Limits
 from autograder.mutants import assignment_mutants, cell_mutants, equivalent_mutants, grade_mutants, sample, survivors
 
 SAMPLE_SIZE = 3

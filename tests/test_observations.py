@@ -4,7 +4,7 @@ import io
 
 import numpy as np
 
-from autograder.observations import ERROR_NAME, REJECTED_NAME, TAMPER_NAME, disagreement, disagreement_with_all
+from autograder.pipeline.observations import ERROR_NAME, REJECTED_NAME, TAMPER_NAME, disagreement, disagreement_with_all
 
 
 def payload(name, value, **extra):

@@ -4,7 +4,7 @@ import pytest
 from nbclient.exceptions import DeadKernelError
 from nbformat.v4 import new_code_cell, new_notebook
 
-from autograder.recovering_execute import KERNEL_DIED, RecoveringExecute
+from autograder.pipeline.recovering_execute import KERNEL_DIED, RecoveringExecute
 
 
 def run(cells, **settings):

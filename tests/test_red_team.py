@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from autograder.grading import Limits, grade_assignment
+from autograder.grading import grade_assignment
+from autograder.limits import Limits
 from submission_factory import release_answers, write_submission
 from test_exercise_grading import wrong_answer_code, wrong_answers
 
@@ -102,7 +103,7 @@ def test_cheat_gains_nothing_and_is_flagged(red_team_grades, assignment, name):
 
 
 def test_every_pytorch_assignment_has_a_red_team():
-    from autograder.course import assignment_names
+    from autograder.assignments import assignment_names
     assert set(assignment_names()) <= set(ASSIGNMENTS)
     kinds = {entry["flag"] for assignment in ASSIGNMENTS for entry in cases(assignment).values()}
     for kind in ("assigns to torch.", "assigns to nn.Module.__call__", "not plain tensors", "rebinds _grader",
@@ -117,7 +118,7 @@ def test_honest_submissions_are_not_flagged(red_team_grades, assignment):
 
 
 def test_solutions_carry_no_flag():
-    from autograder.course import SOLUTIONS_DIR
+    from autograder.assignments import SOLUTIONS_DIR
     from autograder.suspicious import code_flags
     from submission_factory import solution_answers
     for assignment in ASSIGNMENTS:

@@ -1,5 +1,5 @@
 """Unit tests of the hidden-test redaction used for feedback."""
-from autograder.redaction import HIDDEN_PLACEHOLDER, redact_traceback, split_hidden
+from autograder.pipeline.redaction import HIDDEN_PLACEHOLDER, redact_traceback, split_hidden
 
 SOURCE = """assert f(1) == 1
 ### BEGIN HIDDEN TESTS

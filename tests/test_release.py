@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from autograder.course import EXERCISES_DIR, assignment_names
+from autograder.assignments import EXERCISES_DIR, assignment_names
 from autograder.release import generate_release
 from hidden_tests import distinctive_hidden_lines
 

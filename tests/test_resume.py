@@ -2,14 +2,14 @@
 import csv
 import json
 import os
-import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
-from autograder.course import REPO_ROOT
+from autograder.assignments import REPO_ROOT
 from autograder.gradebook import open_gradebook
 from submission_factory import patched_answers, solution_answers, write_submission
 
@@ -30,6 +30,18 @@ def ledger_students(out):
     return set(json.loads(path.read_text()).get(ASSIGNMENT, {})) if path.exists() else set()
 
 
+def processes_working_in(folder):
+    """Command lines of the processes whose working folder is inside `folder` (nbgrader, kernels)."""
+    found = []
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            if Path(os.readlink(proc / "cwd")).is_relative_to(folder):
+                found.append((proc / "cmdline").read_bytes().replace(b"\0", b" ").decode())
+        except OSError:
+            continue
+    return found
+
+
 def test_kill_minus_nine_then_rerun(tmp_path):
     submitted, out = tmp_path / "submitted", tmp_path / "grading"
     for student, points in STUDENTS.items():
@@ -41,10 +53,14 @@ def test_kill_minus_nine_then_rerun(tmp_path):
     deadline = time.monotonic() + 600
     while len(ledger_students(out)) < 2 and time.monotonic() < deadline and grader.poll() is None:
         time.sleep(0.2)
-    os.killpg(grader.pid, signal.SIGKILL)
+    grader.kill()  # the grader alone: its nbgrader and kernel processes must die with it
     grader.wait()
     finished_before = ledger_students(out)
     assert 2 <= len(finished_before) < len(STUDENTS), "the kill must land half-way"
+    deadline = time.monotonic() + 10
+    while processes_working_in(out) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not processes_working_in(out), "nothing keeps grading for a run that no longer exists"
     sandboxes = [json.loads(path.read_text())["runtime"] for path in (out / "workspaces").glob("*/sandbox.json")]
 
     rerun = subprocess.run(grade_command(submitted, out), cwd=REPO_ROOT, capture_output=True, text=True, timeout=900)
@@ -79,7 +95,7 @@ def test_a_change_of_tests_regrades_unchanged_submissions(tmp_path, monkeypatch)
 
     run()
     assert sum("unchanged since the last run, kept" in line for line in run()) == 2
-    monkeypatch.setattr(grading, "assignment_version", lambda course_dir, assignment: "tests-changed")
+    monkeypatch.setattr(grading, "assignment_version", lambda folder, assignment: "tests-changed")
     after_change = run()
     assert not any("kept" in line for line in after_change), after_change
     assert any("tests changed since the last run: regrading 2 unchanged submission(s): s1, s2" in line

@@ -2,7 +2,7 @@
 import os
 import zipfile
 
-from autograder.submissions import collect_submissions
+from autograder.intake.submissions import collect_submissions
 from submission_factory import solution_answers, write_submission
 
 ASSIGNMENT, NOTEBOOK = "conv_numpy", "conv_numpy.ipynb"
@@ -84,14 +84,16 @@ def test_exchange_inbound_grades_the_latest_hand_in_and_keeps_the_others(tmp_pat
 
 
 def test_a_new_submission_archives_the_graded_one(tmp_path):
-    from autograder.submissions import Submission, copy_into_course
+    from autograder.grading_folder import GradingFolder
+    from autograder.intake.submissions import Submission
     first = notebook_file(tmp_path, tmp_path / "first", NOTEBOOK)
     second = notebook_file(tmp_path, tmp_path / "second", NOTEBOOK)
     second.write_text(second.read_text() + "\n")
     course = tmp_path / "course"
-    copy_into_course(Submission("ada", first.parent), course, ASSIGNMENT, keep_previous=True)
-    copy_into_course(Submission("ada", first.parent), course, ASSIGNMENT, keep_previous=True)
+    folder = GradingFolder(course)
+    folder.place(Submission("ada", first.parent), ASSIGNMENT, keep_previous=True)
+    folder.place(Submission("ada", first.parent), ASSIGNMENT, keep_previous=True)
     assert not (course / "archive").exists(), "the same files again are not a new hand-in"
-    copy_into_course(Submission("ada", second.parent), course, ASSIGNMENT, keep_previous=True)
+    folder.place(Submission("ada", second.parent), ASSIGNMENT, keep_previous=True)
     assert (course / "submitted" / "ada" / ASSIGNMENT / NOTEBOOK).read_text() == second.read_text()
     assert (course / "archive" / "ada" / ASSIGNMENT / "1" / NOTEBOOK).read_text() == first.read_text()

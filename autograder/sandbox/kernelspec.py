@@ -1,6 +1,6 @@
-"""The grader's side of the sandbox: a kernelspec and policy per private course folder.
+"""The grader's side of the sandbox: a kernelspec and policy per private grading folder.
 
-Student code runs in the kernel that autograder.sandbox_kernel starts: in a network namespace
+Student code runs in the kernel that autograder.sandbox.launcher starts: in a network namespace
 of its own (no network), under Landlock (reads only the Python installation, writes only its
 own folder), with a cap on processes (a pids cgroup when the grader runs as root, whom
 RLIMIT_NPROC does not bind; RLIMIT_NPROC otherwise). The grader reaches the kernel over Unix
@@ -10,28 +10,19 @@ import importlib.util
 import json
 import os
 import shutil
-import signal
 import site
 import subprocess
 import sys
 import tempfile
-import time
 import uuid
 from pathlib import Path
 
 from . import landlock
+from .cgroups import MAX_PROCESSES, pids_cgroup
 
 KERNEL_NAME = "convnets-sandbox"
-MAX_PROCESSES = 256  # threads count too: a PyTorch kernel runs a few dozen
 
-# Packages a from-scratch exercise must do without: a library convolution, or the course's own
-# reference code. Their files stay unreadable to the kernel, so an import fails.
-FORBIDDEN_PACKAGES = {
-    "conv_numpy": ("torch", "functorch", "torchgen", "triton", "nvidia", "scipy", "sklearn", "scikit_learn",
-                   "tensorflow", "jax", "cv2", "opencv", "skimage", "scikit_image", "convnets"),
-}
 SYSTEM_READ_PATHS = ("/usr", "/lib", "/lib64", "/bin", "/sbin", "/etc", "/proc", "/sys")
-PIDS_CGROUP_ROOTS = ("/sys/fs/cgroup/pids", "/sys/fs/cgroup")
 
 
 def unshare_prefix():
@@ -76,63 +67,6 @@ def python_paths(forbidden):
     return read, listed
 
 
-def pids_cgroup(name):
-    """A fresh pids cgroup capped at MAX_PROCESSES (root only); None where cgroups are not writable."""
-    if os.geteuid() != 0:
-        return None
-    for root in PIDS_CGROUP_ROOTS:
-        if os.path.exists(os.path.join(root, "pids.max")) or os.path.exists(os.path.join(root, "cgroup.procs")):
-            path = os.path.join(root, "convnets-autograder", name)
-            try:
-                os.makedirs(path, exist_ok=True)
-                with open(os.path.join(path, "pids.max"), "w") as handle:
-                    handle.write(str(MAX_PROCESSES))
-                return path
-            except OSError:
-                continue
-    return None
-
-
-def kill_cgroup(path):
-    """Kill every process left in a pids cgroup and its sub-groups (a fork bomb's children
-    included) and remove them."""
-    if not path or not os.path.isdir(path):
-        return
-    for entry in os.scandir(path):
-        if entry.is_dir():
-            kill_cgroup(entry.path)
-    for _ in range(100):  # killed processes leave the group once reaped
-        pids = [int(pid) for pid in Path(path, "cgroup.procs").read_text().split()]
-        if not pids:
-            break
-        for pid in pids:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-        time.sleep(0.02)
-    try:
-        os.rmdir(path)
-    except OSError:
-        pass
-
-
-def enter_kernel_cgroup(workspace_cgroup, pid):
-    """Put process `pid` (a kernel) in a capped cgroup of its own under the workspace's, after
-    killing what the previous kernel of this workspace left running: kernels of one workspace
-    run one after another, so a student's leftover processes never meet the next student."""
-    for entry in os.scandir(workspace_cgroup):
-        if entry.is_dir():
-            kill_cgroup(entry.path)
-    own = os.path.join(workspace_cgroup, f"kernel-{pid}")
-    os.mkdir(own)
-    with open(os.path.join(own, "pids.max"), "w") as handle:
-        handle.write(str(MAX_PROCESSES))
-    with open(os.path.join(own, "cgroup.procs"), "w") as handle:
-        handle.write(str(pid))
-    return own
-
-
 def short_runtime_dir():
     """A fresh folder for the kernel's Unix sockets, connection file and home. Socket paths are
     limited to 107 bytes, so it lives directly under /tmp rather than in the (deep) course folder."""
@@ -140,21 +74,21 @@ def short_runtime_dir():
     return Path(tempfile.mkdtemp(prefix="autograder-", dir=base))
 
 
-def install_kernel(folder, assignment):
-    """Write folder/kernels/<KERNEL_NAME> and its policy.
+def install_kernel(folder, forbidden_packages=()):
+    """Write folder/kernels/<KERNEL_NAME> and its policy; the kernel cannot import `forbidden_packages`.
 
     Returns (nbgrader config lines, environment, pids cgroup, runtime folder to remove afterwards).
     """
     folder = Path(folder).resolve()
     runtime = short_runtime_dir()
     cgroup = pids_cgroup(f"{folder.name}-{uuid.uuid4().hex[:8]}")
-    read, listed = python_paths(FORBIDDEN_PACKAGES.get(assignment, ()))
+    read, listed = python_paths(forbidden_packages)
     policy = {"read_paths": [*SYSTEM_READ_PATHS, *read], "list_paths": listed, "write_paths": ["/dev"],
               "runtime_dir": str(runtime), "pids_cgroup": cgroup, "max_processes": MAX_PROCESSES}
     (runtime / "policy.json").write_text(json.dumps(policy, indent=1))
     spec_dir = folder / "kernels" / KERNEL_NAME
     spec_dir.mkdir(parents=True, exist_ok=True)
-    argv = [*unshare_prefix(), sys.executable, "-m", "autograder.sandbox_kernel",
+    argv = [*unshare_prefix(), sys.executable, "-m", "autograder.sandbox.launcher",
             "--policy", str(runtime / "policy.json"), "-f", "{connection_file}"]
     (spec_dir / "kernel.json").write_text(json.dumps(
         {"argv": argv, "display_name": "Python 3 (grading sandbox)", "language": "python"}, indent=1))

@@ -105,32 +105,3 @@ def collect_submissions(source, assignment, expected_notebooks, workspace):
         root = staging
     students = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
     return [check_submission(p.name, p, assignment, expected_notebooks) for p in students], notes
-
-
-def same_files(first, second):
-    files = sorted(p.relative_to(first) for p in Path(first).rglob("*") if p.is_file())
-    return files == sorted(p.relative_to(second) for p in Path(second).rglob("*") if p.is_file()) and all(
-        (Path(first) / name).read_bytes() == (Path(second) / name).read_bytes() for name in files)
-
-
-def archive_previous(target, course_dir, submission, assignment):
-    """Move an earlier, different submission to course_dir/archive/<student>/<assignment>/<n>/."""
-    archive = Path(course_dir) / "archive" / submission.student / assignment
-    number = len(list(archive.iterdir())) + 1 if archive.exists() else 1
-    archive.mkdir(parents=True, exist_ok=True)
-    shutil.move(str(target), archive / str(number))
-
-
-def copy_into_course(submission, course_dir, assignment, keep_previous=False):
-    """Place a submission where nbgrader looks for it: course_dir/submitted/<student>/<assignment>/.
-
-    With keep_previous, a different submission already there (an earlier hand-in) is archived
-    rather than overwritten.
-    """
-    target = Path(course_dir) / "submitted" / submission.student / assignment
-    if target.exists():
-        if keep_previous and not same_files(target, submission.folder):
-            archive_previous(target, course_dir, submission, assignment)
-        else:
-            shutil.rmtree(target)
-    shutil.copytree(submission.folder, target)

@@ -1,9 +1,9 @@
 """The grading kernel: an IPython kernel that confines itself before it runs any student code.
 
-Started by the `convnets-sandbox` kernelspec that autograder.sandbox writes, already inside a
+Started by the `convnets-sandbox` kernelspec that autograder.sandbox.kernelspec writes, already inside a
 network namespace of its own (no network at all; the grader talks to it over Unix sockets):
 
-    unshare --net python -m autograder.sandbox_kernel --policy POLICY.json -f CONNECTION_FILE
+    unshare --net python -m autograder.sandbox.launcher --policy POLICY.json -f CONNECTION_FILE
 
 It joins its process-count cgroup (or sets RLIMIT_NPROC), makes a private home and temp folder,
 then restricts itself with Landlock: read-only access to the Python installation (minus the
@@ -21,7 +21,7 @@ import sys
 import tempfile
 
 from . import landlock
-from .sandbox import enter_kernel_cgroup
+from .cgroups import enter_kernel_cgroup
 
 
 def kill_other_processes(cgroup):

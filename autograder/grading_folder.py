@@ -1,0 +1,159 @@
+"""The grading folder: the nbgrader course folder the instructor grades in (`--grading-folder`,
+default `grading/`), and the one place that knows its layout.
+
+    source/<assignment>/                  the assignment's nbgrader source (copied from solutions/)
+    release/<assignment>/                 what nbgrader generated from it
+    gradebook.db                          nbgrader's gradebook: per-cell grades, timestamps
+    submitted/<student>/<assignment>/     the submissions being graded (earlier ones in archive/)
+    autograded/<student>/<assignment>/    the graded notebooks
+    feedback/<student>/<assignment>/      feedback pages (`python -m autograder feedback`)
+    results.json                          the grader's record of each student's outcome
+    grades.csv, pass_rates.csv, histogram.png   written from results.json after each run
+    reference/                            the reference observations, per assignment version
+    logs/<student>.log                    nbgrader's output for each grading
+    workspaces/<name>/                    private grading folders of a run in progress
+    incoming/                             unpacked zips and LMS downloads of a run in progress
+
+The sandboxed kernel can read none of it but the student's own autograded folder.
+"""
+import shutil
+from pathlib import Path
+
+from .assignments import require_assignment
+from .nbgrader_cli import last_error_line, run_nbgrader
+from .pipeline.config import feedback_pipeline_lines
+
+
+class GradingSetupError(RuntimeError):
+    pass
+
+
+class GradingFolder:
+    def __init__(self, root):
+        self.root = Path(root).resolve()
+
+    def __repr__(self):
+        return f"GradingFolder({str(self.root)!r})"
+
+    def __eq__(self, other):
+        return isinstance(other, GradingFolder) and other.root == self.root
+
+    def __hash__(self):
+        return hash(self.root)
+
+    def source(self, assignment):
+        return self.root / "source" / assignment
+
+    def release(self, assignment):
+        return self.root / "release" / assignment
+
+    def submitted(self, student, assignment):
+        return self.root / "submitted" / student / assignment
+
+    def autograded(self, student, assignment):
+        return self.root / "autograded" / student / assignment
+
+    def archive(self, student, assignment):
+        return self.root / "archive" / student / assignment
+
+    def feedback_pages(self, assignment):
+        return sorted((self.root / "feedback").glob(f"*/{assignment}/*.html"))
+
+    @property
+    def gradebook(self):
+        return self.root / "gradebook.db"
+
+    @property
+    def gradebook_url(self):
+        return "sqlite:///" + str(self.gradebook)
+
+    @property
+    def results_file(self):
+        return self.root / "results.json"
+
+    @property
+    def grades_csv(self):
+        return self.root / "grades.csv"
+
+    @property
+    def pass_rates_csv(self):
+        return self.root / "pass_rates.csv"
+
+    @property
+    def histogram(self):
+        return self.root / "histogram.png"
+
+    @property
+    def reference_dir(self):
+        return self.root / "reference"
+
+    @property
+    def workspaces(self):
+        return self.root / "workspaces"
+
+    @property
+    def incoming(self):
+        return self.root / "incoming"
+
+    def has_autograded(self):
+        return (self.root / "autograded").is_dir()
+
+    def log(self, student):
+        return self.root / "logs" / f"{student}.log"
+
+    def keep_log(self, student, output):
+        self.log(student).parent.mkdir(parents=True, exist_ok=True)
+        self.log(student).write_text(output)
+
+    def write_config(self, cell_timeout, extra_lines=()):
+        """Write the nbgrader_config.py that nbgrader picks up when run inside this folder."""
+        lines = [
+            "# Written by `python -m autograder`; rewritten on every run.",
+            "c = get_config()",
+            f"c.CourseDirectory.root = {str(self.root)!r}",
+            f"c.CourseDirectory.db_url = {self.gradebook_url!r}",
+            f"c.Execute.timeout = {int(cell_timeout)}",
+            "c.Execute.interrupt_on_timeout = True",
+            *feedback_pipeline_lines(),
+            *extra_lines,
+        ]
+        (self.root / "nbgrader_config.py").write_text("".join(line + "\n" for line in lines))
+
+    def prepare(self, assignment, cell_timeout=60):
+        """Copy the assignment's source in and record it in the gradebook; returns its release folder.
+
+        Running generate_assignment is what stores the test cells and checksums in the gradebook,
+        which autograding later restores into every submission.
+        """
+        self.root.mkdir(parents=True, exist_ok=True)
+        source = self.source(assignment)
+        if source.exists():
+            shutil.rmtree(source)
+        shutil.copytree(require_assignment(assignment), source,
+                        ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+        self.write_config(cell_timeout)
+        result = run_nbgrader(["generate_assignment", assignment, "--force"], self.root, timeout=600)
+        if result.returncode != 0:
+            raise GradingSetupError(f"nbgrader generate_assignment {assignment} failed: "
+                                    f"{last_error_line(result.output)}")
+        return self.release(assignment)
+
+    def place(self, submission, assignment, keep_previous=False):
+        """Put a submission where nbgrader looks for it. With keep_previous, a different submission
+        already there (an earlier hand-in) is moved to archive/<student>/<assignment>/<n>/."""
+        target = self.submitted(submission.student, assignment)
+        if target.exists():
+            if keep_previous and not same_files(target, submission.folder):
+                archive = self.archive(submission.student, assignment)
+                number = len(list(archive.iterdir())) + 1 if archive.exists() else 1
+                archive.mkdir(parents=True, exist_ok=True)
+                shutil.move(str(target), archive / str(number))
+            else:
+                shutil.rmtree(target)
+        shutil.copytree(submission.folder, target)
+
+
+def same_files(first, second):
+    files = sorted(p.relative_to(first) for p in Path(first).rglob("*") if p.is_file())
+    return files == sorted(p.relative_to(second) for p in Path(second).rglob("*") if p.is_file()) and all(
+        (Path(first) / name).read_bytes() == (Path(second) / name).read_bytes() for name in files)
