@@ -4,7 +4,7 @@ VENV := .venv
 PYTHON := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: setup book serve test release notebooks bench lab chromium mutants clean
+.PHONY: setup book serve check test release notebooks bench lab chromium mutants clean
 
 setup: $(VENV)/.installed book/_offline/vendor/.copied
 
@@ -30,6 +30,11 @@ serve: book
 
 chromium:
 	scripts/install_chromium.sh
+
+check: $(VENV)/.installed  # lint, format check and the fast tests (no book build, no grading run)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PYTHON) -m pytest -m "not slow"
 
 test: setup chromium
 	$(PYTHON) -m pytest

@@ -2,6 +2,7 @@
 `nbgrader generate_assignment`, ...) from the repository root: nbgrader's source/ and release/
 are our solutions/ and exercises/. `python -m autograder` does not use this file; it writes a
 config of its own into each grading folder."""
+
 import os
 
 c = get_config()  # noqa: F821 (provided by nbgrader)

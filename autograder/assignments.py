@@ -1,5 +1,6 @@
 """The course's assignments: where their sources and releases live in the repository, and the
 rules that belong to an assignment."""
+
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -10,8 +11,23 @@ EXERCISES_DIR = REPO_ROOT / "exercises"
 # reference code. The sandbox keeps their files unreadable to the kernel, so an import fails,
 # and the suspicious-code check flags the attempt.
 FORBIDDEN_PACKAGES = {
-    "conv_numpy": ("torch", "functorch", "torchgen", "triton", "nvidia", "scipy", "sklearn", "scikit_learn",
-                   "tensorflow", "jax", "cv2", "opencv", "skimage", "scikit_image", "convnets"),
+    "conv_numpy": (
+        "torch",
+        "functorch",
+        "torchgen",
+        "triton",
+        "nvidia",
+        "scipy",
+        "sklearn",
+        "scikit_learn",
+        "tensorflow",
+        "jax",
+        "cv2",
+        "opencv",
+        "skimage",
+        "scikit_image",
+        "convnets",
+    ),
 }
 
 

@@ -7,6 +7,7 @@ back the results with the autograded notebooks, its gradebook and logs, which ar
 the main grading folder here. Workers need this project installed (`make setup`); they share no
 files with the client.
 """
+
 import io
 import shutil
 import tempfile
@@ -27,7 +28,7 @@ def pack(root, paths):
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for path in paths:
             path = Path(path)
-            for item in ([path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())):
+            for item in [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file()):
                 archive.write(item, item.relative_to(root))
     return buffer.getvalue()
 
@@ -52,6 +53,7 @@ def batch_payload(main, assignment, reference_file, batch):
 def grade_on_worker(assignment, folder_zip, submissions_zip, students, reference_name, limits, total, env):
     """Runs on a Dask worker: grade a batch in a temporary grading folder; return (results, zip of the outcome)."""
     from distributed import get_worker
+
     worker = get_worker().address
     with tempfile.TemporaryDirectory(prefix="autograder-") as tmp:
         folder, received = GradingFolder(Path(tmp) / "grading"), GradingFolder(Path(tmp) / "incoming")
@@ -69,20 +71,32 @@ class ClusterGrader:
 
     def __init__(self, scheduler, grader):
         from distributed import Client
+
         try:
             self.client = Client(scheduler, timeout="20s")
         except OSError as error:
-            raise RuntimeError(f"cannot reach the Dask scheduler at {scheduler}: {error}. "
-                               "Start one with `dask scheduler` and workers with `dask worker ADDRESS`.") from error
+            raise RuntimeError(
+                f"cannot reach the Dask scheduler at {scheduler}: {error}. "
+                "Start one with `dask scheduler` and workers with `dask worker ADDRESS`."
+            ) from error
         self.grader = grader
 
     def submit(self, batch, env):
         grader = self.grader
         folder_zip, submissions_zip = batch_payload(grader.main, grader.assignment, grader.reference_file, batch)
         reference_name = Path(grader.reference_file).relative_to(grader.main.root).as_posix()
-        return self.client.submit(grade_on_worker, grader.assignment, folder_zip, submissions_zip,
-                                  [s.student for s in batch], reference_name, grader.limits, grader.total, env,
-                                  pure=False)
+        return self.client.submit(
+            grade_on_worker,
+            grader.assignment,
+            folder_zip,
+            submissions_zip,
+            [s.student for s in batch],
+            reference_name,
+            grader.limits,
+            grader.total,
+            env,
+            pure=False,
+        )
 
     def bring_back(self, future, batch):
         """Import a finished batch into the main grading folder; yields its GradeResults."""
@@ -102,8 +116,10 @@ class ClusterGrader:
                 if result.status == GRADED:
                     import_grading(received, grader.main, grader.assignment, result.student)
                 else:
-                    result = replace(grader.fail(by_student[result.student], result.reason, result.seconds),
-                                     graded_by=result.graded_by)
+                    result = replace(
+                        grader.fail(by_student[result.student], result.reason, result.seconds),
+                        graded_by=result.graded_by,
+                    )
                 yield result
         finally:
             shutil.rmtree(received.root, ignore_errors=True)
@@ -115,6 +131,7 @@ class ClusterGrader:
 def grade_on_cluster(scheduler, grader, batch_list, env):
     """Grade the batches on a Dask cluster; yields GradeResults as batches come back."""
     from distributed import as_completed
+
     cluster = ClusterGrader(scheduler, grader)
     try:
         futures = {cluster.submit(batch, env): batch for batch in batch_list}

@@ -3,14 +3,26 @@
 Scores come from results.json alone (see results.py); the gradebook adds only what it alone
 knows: the students' names and e-mail addresses, the due date and the submission's timestamp.
 """
+
 import csv
 
 from nbgrader.api import MissingEntry
 
 from .gradebook import open_gradebook
 
-NBGRADER_COLUMNS = ["assignment", "duedate", "timestamp", "student_id", "last_name", "first_name",
-                    "email", "raw_score", "late_submission_penalty", "score", "max_score"]
+NBGRADER_COLUMNS = [
+    "assignment",
+    "duedate",
+    "timestamp",
+    "student_id",
+    "last_name",
+    "first_name",
+    "email",
+    "raw_score",
+    "late_submission_penalty",
+    "score",
+    "max_score",
+]
 COLUMNS = NBGRADER_COLUMNS + ["status", "reason", "flags"]
 
 
@@ -25,14 +37,23 @@ def grade_rows(folder, assignment, results):
         record = gradebook.find_assignment(assignment)
         for result in results:
             row = dict.fromkeys(COLUMNS, "")
-            row.update(assignment=assignment, duedate=_text(record.duedate), student_id=result.student,
-                       raw_score=result.score, late_submission_penalty=result.late_penalty,
-                       score=result.final_score, max_score=result.max_score, status=result.status,
-                       reason=result.reason, flags="; ".join(result.flags))
+            row.update(
+                assignment=assignment,
+                duedate=_text(record.duedate),
+                student_id=result.student,
+                raw_score=result.score,
+                late_submission_penalty=result.late_penalty,
+                score=result.final_score,
+                max_score=result.max_score,
+                status=result.status,
+                reason=result.reason,
+                flags="; ".join(result.flags),
+            )
             try:
                 student = gradebook.find_student(result.student)
-                row.update(last_name=_text(student.last_name), first_name=_text(student.first_name),
-                           email=_text(student.email))
+                row.update(
+                    last_name=_text(student.last_name), first_name=_text(student.first_name), email=_text(student.email)
+                )
                 if result.status == "graded":
                     row.update(timestamp=_text(gradebook.find_submission(assignment, result.student).timestamp))
             except MissingEntry:

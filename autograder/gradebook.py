@@ -1,4 +1,5 @@
 """Read scores back from a grading folder's nbgrader gradebook."""
+
 from contextlib import contextmanager
 
 from nbgrader.api import Gradebook, MissingEntry
@@ -53,7 +54,5 @@ def cell_scores(folder, assignment, student):
     with open_gradebook(folder) as gradebook:
         submission = gradebook.find_submission(assignment, student)
         return {
-            grade.name: (grade.score, grade.max_score)
-            for notebook in submission.notebooks
-            for grade in notebook.grades
+            grade.name: (grade.score, grade.max_score) for notebook in submission.notebooks for grade in notebook.grades
         }

@@ -6,6 +6,7 @@ imports and gradebook set-up per process): a batch pays that once. A watchdog st
 makes no progress; students a batch did not finish are then graded one by one, so one bad
 submission costs only its own grade.
 """
+
 import shutil
 import time
 
@@ -34,9 +35,16 @@ class Grader:
         notebooks = autograded_notebooks(folder, self.assignment, student)
         if score is None or not notebooks:
             return None
-        result = GradeResult(student, GRADED, score, self.total, interruption_reason(notebooks), seconds,
-                             gaming_flags(self.main.release(self.assignment), self.assignment, submission, notebooks),
-                             late_penalty=late_penalty(folder, self.assignment, student))
+        result = GradeResult(
+            student,
+            GRADED,
+            score,
+            self.total,
+            interruption_reason(notebooks),
+            seconds,
+            gaming_flags(self.main.release(self.assignment), self.assignment, submission, notebooks),
+            late_penalty=late_penalty(folder, self.assignment, student),
+        )
         import_grading(folder, self.main, self.assignment, student)
         return result
 
@@ -83,8 +91,11 @@ class Grader:
                 workspace.remove()
             if result is not None:
                 return result
-            reason = (f"grading took longer than {self.limits.notebook_timeout:g} s and was stopped" if run.timed_out
-                      else f"nbgrader could not grade it: {last_error_line(run.output)}")
+            reason = (
+                f"grading took longer than {self.limits.notebook_timeout:g} s and was stopped"
+                if run.timed_out
+                else f"nbgrader could not grade it: {last_error_line(run.output)}"
+            )
             if not any(sign in reason for sign in KERNEL_START_FAILURES):
                 break
         return self.fail(submission, reason, seconds)

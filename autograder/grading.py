@@ -6,6 +6,7 @@ in batches, one nbgrader process per batch and workspace, several batches at onc
 cluster), each student's code in a sandboxed kernel with time and memory limits. Every result is
 written to results.json as soon as it is known, so a run killed half-way loses nothing finished.
 """
+
 import hashlib
 import os
 import queue
@@ -48,6 +49,7 @@ def visible_gpus():
 def device_name():
     try:
         import torch
+
         return torch.cuda.get_device_name(0) if torch.cuda.is_available() else "cpu"
     except ImportError:
         return "cpu"
@@ -106,16 +108,19 @@ class Progress:
         if not kept:
             record_results(self.main, self.assignment, [result])
         flags = f" - FLAGGED: {'; '.join(result.flags)}" if result.flags else ""
-        self.printer(f"[{self.done}/{self.count}] {result.student}: "
-                     f"{'unchanged since the last run, kept' if kept else result.status} "
-                     f"{result.score:g}/{result.max_score:g} ({result.seconds:.1f} s)"
-                     f"{' - ' + result.reason if result.reason else ''}{flags}")
+        self.printer(
+            f"[{self.done}/{self.count}] {result.student}: "
+            f"{'unchanged since the last run, kept' if kept else result.status} "
+            f"{result.score:g}/{result.max_score:g} ({result.seconds:.1f} s)"
+            f"{' - ' + result.reason if result.reason else ''}{flags}"
+        )
 
 
 def prepare(main, assignment, limits):
     if limits.sandbox and (reason := unavailable_reason()):
-        raise RuntimeError(f"cannot sandbox student code on this machine: {reason}. "
-                           "Use --no-sandbox only for submissions you trust.")
+        raise RuntimeError(
+            f"cannot sandbox student code on this machine: {reason}. Use --no-sandbox only for submissions you trust."
+        )
     main.root.mkdir(parents=True, exist_ok=True)
     remove_stale_workspaces(main)  # left by a run that was killed
     main.prepare(assignment, limits.cell_timeout)
@@ -130,8 +135,10 @@ def skip_unchanged(main, assignment, gradable, regrade, progress):
     prints = {s.student: f"{version}-{fingerprint(s.folder)}" for s in gradable}
     kept, retested = ({}, []) if regrade else unchanged_results(main, assignment, gradable, prints)
     if retested:
-        progress.note(f"the assignment's tests changed since the last run: regrading {len(retested)} "
-                      f"unchanged submission(s): {', '.join(sorted(retested))}")
+        progress.note(
+            f"the assignment's tests changed since the last run: regrading {len(retested)} "
+            f"unchanged submission(s): {', '.join(sorted(retested))}"
+        )
     for student in sorted(kept):
         progress.report(kept[student], kept=True)
     return [s for s in gradable if s.student not in kept], prints
@@ -162,8 +169,17 @@ def dispatch_here(grader, batch_list, workers, thread_env):
             yield from future.result()
 
 
-def grade_assignment(assignment, submissions, grading_folder, limits=None, workers=None, progress=print,
-                     regrade=False, batch_size=BATCH_SIZE, scheduler=None):
+def grade_assignment(
+    assignment,
+    submissions,
+    grading_folder,
+    limits=None,
+    workers=None,
+    progress=print,
+    regrade=False,
+    batch_size=BATCH_SIZE,
+    scheduler=None,
+):
     """Grade every submission found in `submissions` into the grading folder.
 
     `workers` batches of at most `batch_size` students are graded at once (default: one per
@@ -188,8 +204,11 @@ def grade_assignment(assignment, submissions, grading_folder, limits=None, worke
         reference = reference_observations(main, assignment, limits, total, device_name(), thread_env)
         grader = Grader(main, assignment, limits, total, reference)
         batch_list = batches(gradable, workers, batch_size)
-        finished = (grade_on_cluster(scheduler, grader, batch_list, thread_env) if scheduler
-                    else dispatch_here(grader, batch_list, workers, thread_env))
+        finished = (
+            grade_on_cluster(scheduler, grader, batch_list, thread_env)
+            if scheduler
+            else dispatch_here(grader, batch_list, workers, thread_env)
+        )
         for result in finished:
             run.report(replace(result, fingerprint=prints[result.student]))
     shutil.rmtree(main.workspaces, ignore_errors=True)

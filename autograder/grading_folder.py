@@ -16,6 +16,7 @@ default `grading/`), and the one place that knows its layout.
 
 The sandboxed kernel can read none of it but the student's own autograded folder.
 """
+
 import shutil
 from pathlib import Path
 
@@ -129,13 +130,15 @@ class GradingFolder:
         source = self.source(assignment)
         if source.exists():
             shutil.rmtree(source)
-        shutil.copytree(require_assignment(assignment), source,
-                        ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+        shutil.copytree(
+            require_assignment(assignment), source, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__")
+        )
         self.write_config(cell_timeout)
         result = run_nbgrader(["generate_assignment", assignment, "--force"], self.root, timeout=600)
         if result.returncode != 0:
-            raise GradingSetupError(f"nbgrader generate_assignment {assignment} failed: "
-                                    f"{last_error_line(result.output)}")
+            raise GradingSetupError(
+                f"nbgrader generate_assignment {assignment} failed: {last_error_line(result.output)}"
+            )
         return self.release(assignment)
 
     def place(self, submission, assignment, keep_previous=False):
@@ -156,4 +159,5 @@ class GradingFolder:
 def same_files(first, second):
     files = sorted(p.relative_to(first) for p in Path(first).rglob("*") if p.is_file())
     return files == sorted(p.relative_to(second) for p in Path(second).rglob("*") if p.is_file()) and all(
-        (Path(first) / name).read_bytes() == (Path(second) / name).read_bytes() for name in files)
+        (Path(first) / name).read_bytes() == (Path(second) / name).read_bytes() for name in files
+    )

@@ -12,38 +12,77 @@ stride, padding, channel count or dropout rate; unwrap a functional call (`torch
 drop one operand of an addition (a shortcut); toggle a bias; change a concatenation's axis or
 order; max pooling for average pooling and back; then arithmetic, comparison and constant
 operators. `inplace=` flags and the text of f-strings (messages) are left alone: they change
-where a result is stored or what an error says, not what is computed. Each mutant has a stable id `cell:line:column:operator[:n]`.
+where a result is stored or what an error says, not what is computed. Each mutant has a stable id
+`cell:line:column:operator[:n]`.
 """
+
 import ast
 import copy
 import hashlib
 import tempfile
 from dataclasses import dataclass
-from pathlib import Path
 
-import nbformat
 import yaml
 
-from .assignments import EXERCISES_DIR, SOLUTIONS_DIR
+from .assignments import SOLUTIONS_DIR
 from .grading import grade_assignment
-from .pipeline.notebook_cells import answer_sources, grade_id
-from .variants import solution_answers
+from .pipeline.notebook_cells import answer_sources
+from .variants import solution_answers, write_submission
 
 EQUIVALENTS_DIR = SOLUTIONS_DIR / "equivalent-mutants"
 
-LAYERS_TO_DROP = {"ReLU", "Tanh", "Sigmoid", "LeakyReLU", "MaxPool2d", "AvgPool2d", "BatchNorm2d", "BatchNorm1d",
-                  "Dropout", "LocalResponseNorm", "AdaptiveAvgPool2d", "Flatten"}
+LAYERS_TO_DROP = {
+    "ReLU",
+    "Tanh",
+    "Sigmoid",
+    "LeakyReLU",
+    "MaxPool2d",
+    "AvgPool2d",
+    "BatchNorm2d",
+    "BatchNorm1d",
+    "Dropout",
+    "LocalResponseNorm",
+    "AdaptiveAvgPool2d",
+    "Flatten",
+}
 ACTIVATIONS = {"ReLU", "Tanh", "Sigmoid", "LeakyReLU"}
 FUNCTIONAL_TO_UNWRAP = {"relu", "tanh", "sigmoid", "max_pool2d", "avg_pool2d", "dropout", "batch_norm"}
 SIZE_KEYWORDS = {"kernel_size", "stride", "padding", "p", "in_channels", "out_channels", "in_features", "out_features"}
 LAYER_CALLS = {"Conv2d", "MaxPool2d", "AvgPool2d", "Linear", "Dropout", "BatchNorm2d", "AdaptiveAvgPool2d"}
-SWAPS = {"MaxPool2d": "AvgPool2d", "AvgPool2d": "MaxPool2d", "max_pool2d": "avg_pool2d", "avg_pool2d": "max_pool2d",
-         "AdaptiveAvgPool2d": "AdaptiveMaxPool2d", "ReLU": "Tanh", "Tanh": "ReLU", "relu": "tanh", "tanh": "relu",
-         "mean": "amax", "sum": "mean"}
-BINARY_SWAPS = {ast.Add: ast.Sub, ast.Sub: ast.Add, ast.Mult: ast.Div, ast.Div: ast.Mult, ast.FloorDiv: ast.Mult,
-                ast.Pow: ast.Mult, ast.Mod: ast.FloorDiv}
-COMPARE_SWAPS = {ast.Lt: ast.LtE, ast.LtE: ast.Lt, ast.Gt: ast.GtE, ast.GtE: ast.Gt, ast.Eq: ast.NotEq,
-                 ast.NotEq: ast.Eq, ast.Is: ast.IsNot, ast.IsNot: ast.Is, ast.In: ast.NotIn, ast.NotIn: ast.In}
+SWAPS = {
+    "MaxPool2d": "AvgPool2d",
+    "AvgPool2d": "MaxPool2d",
+    "max_pool2d": "avg_pool2d",
+    "avg_pool2d": "max_pool2d",
+    "AdaptiveAvgPool2d": "AdaptiveMaxPool2d",
+    "ReLU": "Tanh",
+    "Tanh": "ReLU",
+    "relu": "tanh",
+    "tanh": "relu",
+    "mean": "amax",
+    "sum": "mean",
+}
+BINARY_SWAPS = {
+    ast.Add: ast.Sub,
+    ast.Sub: ast.Add,
+    ast.Mult: ast.Div,
+    ast.Div: ast.Mult,
+    ast.FloorDiv: ast.Mult,
+    ast.Pow: ast.Mult,
+    ast.Mod: ast.FloorDiv,
+}
+COMPARE_SWAPS = {
+    ast.Lt: ast.LtE,
+    ast.LtE: ast.Lt,
+    ast.Gt: ast.GtE,
+    ast.GtE: ast.Gt,
+    ast.Eq: ast.NotEq,
+    ast.NotEq: ast.Eq,
+    ast.Is: ast.IsNot,
+    ast.IsNot: ast.Is,
+    ast.In: ast.NotIn,
+    ast.NotIn: ast.In,
+}
 
 
 @dataclass(frozen=True)
@@ -79,8 +118,13 @@ def edits(tree):
     found = []
     # `inplace=` changes where a result is stored, never what is computed, and the text of an
     # f-string is a message, not a result: neither is mutated.
-    unmutated = {id(keyword.value) for node in ast.walk(tree) if isinstance(node, ast.Call)
-                 for keyword in node.keywords if keyword.arg == "inplace"}
+    unmutated = {
+        id(keyword.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        for keyword in node.keywords
+        if keyword.arg == "inplace"
+    }
     unmutated |= {id(inner) for node in ast.walk(tree) if isinstance(node, ast.JoinedStr) for inner in ast.walk(node)}
     for holder, field in layer_sequences(tree):
         items = getattr(holder, field)
@@ -88,11 +132,19 @@ def edits(tree):
             name = called_name(item.value if isinstance(item, ast.Starred) else item)
             if name in LAYERS_TO_DROP and len(items) > 1:
                 found.append((item, "drop_layer", f"drop {name}", ("drop", holder, field, index)))
-            if name in ("Conv2d", "Linear") and (index + 1 == len(items) or called_name(items[index + 1]) not in ACTIVATIONS):
+            if name in ("Conv2d", "Linear") and (
+                index + 1 == len(items) or called_name(items[index + 1]) not in ACTIVATIONS
+            ):
                 found.append((item, "add_activation", f"add a ReLU after {name}", ("add_relu", holder, field, index)))
             if index + 1 < len(items) and ast.dump(item) != ast.dump(items[index + 1]):
-                found.append((item, "swap_layers", f"swap {ast.unparse(item)[:40]} with the next layer",
-                              ("swap", holder, field, index)))
+                found.append(
+                    (
+                        item,
+                        "swap_layers",
+                        f"swap {ast.unparse(item)[:40]} with the next layer",
+                        ("swap", holder, field, index),
+                    )
+                )
     for node in ast.walk(tree):
         if id(node) in unmutated:
             continue
@@ -103,31 +155,55 @@ def edits(tree):
             found.append((node, "swap_function", f"{name} -> {SWAPS[name]}", ("rename", node, SWAPS[name])))
         if name in LAYER_CALLS:
             for position, argument in enumerate(node.args):
-                found.append((argument, "change_size", f"{name} argument {position + 1} changed", ("plus_one", argument)))
+                found.append(
+                    (argument, "change_size", f"{name} argument {position + 1} changed", ("plus_one", argument))
+                )
             for keyword in node.keywords:
                 if keyword.arg in SIZE_KEYWORDS:
-                    found.append((keyword.value, "change_size", f"{name} {keyword.arg} changed", ("plus_one", keyword.value)))
+                    found.append(
+                        (keyword.value, "change_size", f"{name} {keyword.arg} changed", ("plus_one", keyword.value))
+                    )
                 if keyword.arg == "bias" and isinstance(keyword.value, ast.Constant):
-                    found.append((keyword.value, "toggle_bias", f"{name} bias={not keyword.value.value}",
-                                  ("negate", keyword.value)))
+                    found.append(
+                        (
+                            keyword.value,
+                            "toggle_bias",
+                            f"{name} bias={not keyword.value.value}",
+                            ("negate", keyword.value),
+                        )
+                    )
             if name in ("Conv2d", "Linear") and not any(k.arg == "bias" for k in node.keywords):
                 found.append((node, "toggle_bias", f"{name} without bias", ("no_bias", node)))
         if name == "cat":
             for keyword in node.keywords:
                 if keyword.arg == "dim":
-                    found.append((keyword.value, "cat_axis", "concatenate along another axis", ("plus_one", keyword.value)))
+                    found.append(
+                        (keyword.value, "cat_axis", "concatenate along another axis", ("plus_one", keyword.value))
+                    )
             if node.args and isinstance(node.args[0], (ast.List, ast.Tuple)) and len(node.args[0].elts) > 1:
                 found.append((node.args[0], "cat_order", "concatenate in another order", ("reverse", node.args[0])))
         if isinstance(node, ast.BinOp):
             if type(node.op) in BINARY_SWAPS:
-                found.append((node, "arithmetic", f"{type(node.op).__name__} -> {BINARY_SWAPS[type(node.op)].__name__}",
-                              ("binop", node)))
+                found.append(
+                    (
+                        node,
+                        "arithmetic",
+                        f"{type(node.op).__name__} -> {BINARY_SWAPS[type(node.op)].__name__}",
+                        ("binop", node),
+                    )
+                )
             if isinstance(node.op, ast.Add):
                 found.append((node, "drop_operand", "drop the right operand of +", ("keep", node, "left")))
                 found.append((node, "drop_operand", "drop the left operand of +", ("keep", node, "right")))
         if isinstance(node, ast.Compare) and type(node.ops[0]) in COMPARE_SWAPS:
-            found.append((node, "comparison", f"{type(node.ops[0]).__name__} -> {COMPARE_SWAPS[type(node.ops[0])].__name__}",
-                          ("compare", node)))
+            found.append(
+                (
+                    node,
+                    "comparison",
+                    f"{type(node.ops[0]).__name__} -> {COMPARE_SWAPS[type(node.ops[0])].__name__}",
+                    ("compare", node),
+                )
+            )
         if isinstance(node, ast.Constant) and type(node.value) in (int, float) and not isinstance(node.value, bool):
             found.append((node, "constant", f"{node.value!r} -> {changed(node.value)!r}", ("plus_one", node)))
         if isinstance(node, ast.Constant) and isinstance(node.value, bool):
@@ -250,26 +326,15 @@ def student_id(mutant):
     return "mutant-" + hashlib.sha256(mutant.id.encode()).hexdigest()[:12]
 
 
-def write_submission(submitted_dir, student, assignment, answers):
-    """submitted_dir/<student>/<assignment>/<notebook>: the student release with these answers."""
-    for release in sorted((EXERCISES_DIR / assignment).glob("*.ipynb")):
-        notebook = nbformat.read(str(release), as_version=4)
-        for cell in notebook.cells:
-            if grade_id(cell) in answers:
-                cell.source = answers[grade_id(cell)]
-        target = Path(submitted_dir) / student / assignment / release.name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        nbformat.write(notebook, str(target))
-
-
 def grade_mutants(assignment, mutants, grading_dir, limits=None, workers=None, progress=print):
     """Grade each mutant with the real autograder; returns {mutant id: GradeResult}."""
     solution = solution_answers(assignment)
     with tempfile.TemporaryDirectory(prefix="mutants-") as staging:
         for mutant in mutants:
             write_submission(staging, student_id(mutant), assignment, {**solution, mutant.cell: mutant.source})
-        results = grade_assignment(assignment, staging, grading_dir, limits, workers=workers,
-                                   progress=lambda line: None, regrade=True)
+        results = grade_assignment(
+            assignment, staging, grading_dir, limits, workers=workers, progress=lambda line: None, regrade=True
+        )
     by_student = {result.student: result for result in results}
     return {mutant.id: by_student[student_id(mutant)] for mutant in mutants}
 
@@ -277,8 +342,11 @@ def grade_mutants(assignment, mutants, grading_dir, limits=None, workers=None, p
 def survivors(assignment, results):
     """(surviving mutant ids, equivalent ones that survived as recorded): a survivor earned full marks."""
     equivalent = equivalent_mutants(assignment)
-    full = [identifier for identifier, result in results.items()
-            if result.status == "graded" and result.score >= result.max_score]
+    full = [
+        identifier
+        for identifier, result in results.items()
+        if result.status == "graded" and result.score >= result.max_score
+    ]
     return [m for m in full if m not in equivalent], [m for m in full if m in equivalent]
 
 

@@ -1,4 +1,5 @@
 """Run nbgrader's command-line apps in a child process, in a given course folder."""
+
 import ctypes
 import ctypes.util
 import os
@@ -22,8 +23,12 @@ def child_environment(extra_env=None):
     `alembic` (gradebook migrations) and Jupyter finds kernels by PATH, and the venv may not be
     activated."""
     bin_dir = os.path.dirname(sys.executable)
-    return {**os.environ, "PATH": bin_dir + os.pathsep + os.environ.get("PATH", ""), "PYTHONUNBUFFERED": "1",
-            **(extra_env or {})}
+    return {
+        **os.environ,
+        "PATH": bin_dir + os.pathsep + os.environ.get("PATH", ""),
+        "PYTHONUNBUFFERED": "1",
+        **(extra_env or {}),
+    }
 
 
 PR_SET_PDEATHSIG = 1
@@ -44,10 +49,12 @@ def child_setup(limit_bytes):
     RLIMIT_DATA (heap and private writable mappings) rather than RLIMIT_AS: CUDA reserves tens of
     GiB of address space it never uses, which an address-space cap would refuse.
     """
+
     def apply():
         die_with_parent()
         if limit_bytes:
             resource.setrlimit(resource.RLIMIT_DATA, (limit_bytes, limit_bytes))
+
     return apply
 
 

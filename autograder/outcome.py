@@ -1,21 +1,29 @@
 """What a finished grading says beyond its score: cells stopped by a limit, and signs of gaming
 the grader (read from the autograded notebooks and the submitted files)."""
+
 import nbformat
 
 from .assignments import notebook_names
-from .pipeline.integrity import structure_flags
+from .pipeline.integrity import locked_cells, structure_flags
 from .pipeline.observations import REJECTED_NAME, TAMPER_NAME, UNUSED_NAME
 from .pipeline.recovering_execute import KERNEL_DIED
+from .releases import candidate_releases
 from .suspicious import submission_code_flags
 
-INTERRUPTIONS = {"CellTimeoutError": "timed out", "MemoryError": "out of memory",
-                 "BlockingIOError": "hit the process limit", KERNEL_DIED: "the kernel died"}
+INTERRUPTIONS = {
+    "CellTimeoutError": "timed out",
+    "MemoryError": "out of memory",
+    "BlockingIOError": "hit the process limit",
+    KERNEL_DIED: "the kernel died",
+}
 PROCESS_LIMIT_SIGN = "can't start new thread"  # what Python raises when the cap leaves no room for a thread
 
 
 def autograded_notebooks(folder, assignment, student):
-    return [nbformat.read(str(path), as_version=4)
-            for path in sorted(folder.autograded(student, assignment).glob("*.ipynb"))]
+    return [
+        nbformat.read(str(path), as_version=4)
+        for path in sorted(folder.autograded(student, assignment).glob("*.ipynb"))
+    ]
 
 
 def error_name(output):
@@ -48,16 +56,25 @@ def gaming_flags(release_dir, assignment, submission, notebooks):
     that raised nothing in the kernel yet failed the grader's check outside it."""
     flags = []
     for name in notebook_names(assignment):
-        flags += structure_flags(submission.folder / name, release_dir / name)
+        current = locked_cells(nbformat.read(str(release_dir / name), as_version=4))
+        flags += structure_flags(
+            submission.folder / name, candidate_releases(assignment, submission.folder / name, current)
+        )
         flags += submission_code_flags(submission.folder / name, assignment, release_dir / name)
     found = cells_with_errors(notebooks, {TAMPER_NAME, REJECTED_NAME, UNUSED_NAME})
     if found.get(TAMPER_NAME):
-        flags.append("tests passed in the kernel but their values failed the check outside it "
-                     "(comparisons or test code interfered with): " + ", ".join(found[TAMPER_NAME]))
+        flags.append(
+            "tests passed in the kernel but their values failed the check outside it "
+            "(comparisons or test code interfered with): " + ", ".join(found[TAMPER_NAME])
+        )
     if found.get(REJECTED_NAME):
-        flags.append("handed the tests values that are not plain tensors or numbers (a tensor subclass or "
-                     "an object with its own conversions): " + ", ".join(found[REJECTED_NAME]))
+        flags.append(
+            "handed the tests values that are not plain tensors or numbers (a tensor subclass or "
+            "an object with its own conversions): " + ", ".join(found[REJECTED_NAME])
+        )
     if found.get(UNUSED_NAME):
-        flags.append("has parameters that never get a gradient (unused parameters padding a parameter count?): "
-                     + ", ".join(found[UNUSED_NAME]))
+        flags.append(
+            "has parameters that never get a gradient (unused parameters padding a parameter count?): "
+            + ", ".join(found[UNUSED_NAME])
+        )
     return list(dict.fromkeys(flags))

@@ -7,6 +7,7 @@ students get, in one nbgrader process. Students' observations are compared with 
 
 Its layout: {notebook: {test cell: [observations of the solution, of variant 1, ...]}}.
 """
+
 import hashlib
 import json
 import shutil
@@ -81,23 +82,33 @@ def reference_observations(main, assignment, limits, total, device="cpu", extra_
     workspace = open_workspace(main, assignment, REFERENCE_STUDENT, limits, recording, record=True)
     try:
         submissions = reference_submissions(main, assignment, workspace.folder.root / "staging")
-        run = workspace.autograde(assignment, submissions, extra_env,
-                                  timeout=limits.notebook_timeout * len(submissions))
+        run = workspace.autograde(
+            assignment, submissions, extra_env, timeout=limits.notebook_timeout * len(submissions)
+        )
         main.keep_log(REFERENCE_STUDENT, run.output)
         for submission in submissions:
             score = submission_score(workspace.folder, assignment, submission.student)
             if score != total:
                 student = submission.student
-                what = "solution" if student == REFERENCE_STUDENT else f"accepted variant {student[len(VARIANT_PREFIX):]}"
+                what = (
+                    "solution" if student == REFERENCE_STUDENT else f"accepted variant {student[len(VARIANT_PREFIX) :]}"
+                )
                 raise ReferenceSolutionError(
                     f"the instructor's {what} of {assignment} scores {score}/{total} in the grader, so it cannot "
-                    f"serve as the reference: {last_error_line(run.output)} (log: {main.log(REFERENCE_STUDENT)})")
+                    f"serve as the reference: {last_error_line(run.output)} (log: {main.log(REFERENCE_STUDENT)})"
+                )
         recorded = json.loads(recording.read_text())
-        unobserved = [f"{notebook}: {cell}" for notebook, cells in recorded[REFERENCE_STUDENT].items()
-                      for cell, found in cells.items() if not found]
+        unobserved = [
+            f"{notebook}: {cell}"
+            for notebook, cells in recorded[REFERENCE_STUDENT].items()
+            for cell, found in cells.items()
+            if not found
+        ]
         if unobserved:
-            raise ReferenceSolutionError(f"test cells without an _observe(...) call, whose verdict would rest on the "
-                                         f"student's kernel alone: {', '.join(unobserved)}")
+            raise ReferenceSolutionError(
+                f"test cells without an _observe(...) call, whose verdict would rest on the "
+                f"student's kernel alone: {', '.join(unobserved)}"
+            )
         path.write_text(json.dumps(merged_alternatives(recorded, [s.student for s in submissions])))
         recording.unlink()
         return path

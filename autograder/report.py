@@ -1,4 +1,5 @@
 """Class-level views of a grading run: how often each test passed, and the spread of scores."""
+
 import csv
 
 import matplotlib
@@ -47,7 +48,9 @@ def write_histogram(path, assignment, rows):
     ax.yaxis.get_major_locator().set_params(integer=True)
     ax.set_xlabel(f"score (of {maximum:g})")
     ax.set_ylabel("students")
-    ax.set_title(f"{assignment}: {len(graded)} graded" + (f", {not_graded} failed or invalid (not shown)" if not_graded else ""))
+    ax.set_title(
+        f"{assignment}: {len(graded)} graded" + (f", {not_graded} failed or invalid (not shown)" if not_graded else "")
+    )
     fig.tight_layout()
     fig.savefig(path, dpi=100)
     plt.close(fig)

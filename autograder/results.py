@@ -7,6 +7,7 @@ pass rates and the histogram are written from it. The gradebook is nbgrader's pe
 (for feedback and the formgrader); a result's score is read from it once, when the grading
 finishes, and is never read back from it afterwards.
 """
+
 import json
 from dataclasses import asdict, dataclass, field
 
@@ -22,6 +23,7 @@ class GradeResult:
     so that a rerun can skip what it already graded; `graded_by` names the Dask worker that graded
     it (empty when graded on this machine).
     """
+
     student: str
     status: str
     score: float

@@ -3,25 +3,76 @@
 The defences do not depend on this: the sandbox, the rebuilt notebook and the verdicts outside
 the kernel already stop these tricks from earning points. The flags say who tried, and how.
 """
+
 import ast
 
 import nbformat
 
 from .assignments import forbidden_packages
 
-LIBRARY_ROOTS = {"np", "numpy", "torch", "nn", "F", "builtins", "__builtins__", "math", "IPython", "unittest",
-                 "pytest", "functional", "torch_functional", "testing"}
-GRADER_WORDS = ("gradebook", "solutions/", "source/", "reference/", "autograder", "nbgrader", "_observe", "_grader",
-                "input_transformers",
-                "ast_transformers", "run_cell", "sys.modules", "settrace", "setprofile", "__code__", "gc.get_objects",
-                "_getframe", "f_back", "f_globals", "f_locals")
+LIBRARY_ROOTS = {
+    "np",
+    "numpy",
+    "torch",
+    "nn",
+    "F",
+    "builtins",
+    "__builtins__",
+    "math",
+    "IPython",
+    "unittest",
+    "pytest",
+    "functional",
+    "torch_functional",
+    "testing",
+}
+GRADER_WORDS = (
+    "gradebook",
+    "solutions/",
+    "source/",
+    "reference/",
+    "autograder",
+    "nbgrader",
+    "_observe",
+    "_grader",
+    "input_transformers",
+    "ast_transformers",
+    "run_cell",
+    "sys.modules",
+    "settrace",
+    "setprofile",
+    "__code__",
+    "gc.get_objects",
+    "_getframe",
+    "f_back",
+    "f_globals",
+    "f_locals",
+)
 FAKE_OUTPUT_WORDS = ("tests passed", "test passed", "all tests", "HiddenCheckFailed")
 EXITS = {("sys", "exit"), ("os", "_exit"), ("os", "kill"), ("os", "abort")}
 HARNESS_NAMES = ("_observe", "_grader")  # what the grader's first cell defines (harness.py)
 # Methods that change how a value compares or converts, or how a module is called (skipping hooks).
-SPECIAL_METHODS = {"__call__", "__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__", "__array__", "__float__",
-                   "__int__", "__bool__", "__index__", "__torch_function__", "__torch_dispatch__",
-                   "__array_function__", "__array_ufunc__", "__getattribute__", "__instancecheck__", "__subclasscheck__"}
+SPECIAL_METHODS = {
+    "__call__",
+    "__eq__",
+    "__ne__",
+    "__lt__",
+    "__le__",
+    "__gt__",
+    "__ge__",
+    "__array__",
+    "__float__",
+    "__int__",
+    "__bool__",
+    "__index__",
+    "__torch_function__",
+    "__torch_dispatch__",
+    "__array_function__",
+    "__array_ufunc__",
+    "__getattribute__",
+    "__instancecheck__",
+    "__subclasscheck__",
+}
 
 
 def attribute_root(node):
@@ -47,11 +98,15 @@ def bound_names(statement):
     if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
         return [(statement.name, None)]
     if isinstance(statement, ast.Import):
-        return [(alias.asname, alias.name) if alias.asname else (alias.name.split(".")[0], alias.name.split(".")[0])
-                for alias in statement.names]
+        return [
+            (alias.asname, alias.name) if alias.asname else (alias.name.split(".")[0], alias.name.split(".")[0])
+            for alias in statement.names
+        ]
     if isinstance(statement, ast.ImportFrom):
-        return [(alias.asname or alias.name, f"{statement.module}.{alias.name}" if statement.level == 0 else None)
-                for alias in statement.names]
+        return [
+            (alias.asname or alias.name, f"{statement.module}.{alias.name}" if statement.level == 0 else None)
+            for alias in statement.names
+        ]
     targets = []
     if isinstance(statement, ast.Assign):
         targets = statement.targets
@@ -90,8 +145,11 @@ def rebinding_flags(tree, protected):
                 flags.add(f"rebinds {name}, which the notebook's set-up or the grader defines")
     for node in ast.walk(tree):
         if isinstance(node, ast.Global):
-            flags.update(f"rebinds {name}, which the notebook's set-up or the grader defines"
-                         for name in node.names if name in protected)
+            flags.update(
+                f"rebinds {name}, which the notebook's set-up or the grader defines"
+                for name in node.names
+                if name in protected
+            )
     return flags
 
 
@@ -127,8 +185,10 @@ def code_flags(source, assignment, protected=None):
         elif isinstance(node, ast.ClassDef):
             for item in node.body:
                 if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name in SPECIAL_METHODS:
-                    flags.add(f"defines {item.name} in class {node.name} (changes how values compare or convert, "
-                              "or how a module is called)")
+                    flags.add(
+                        f"defines {item.name} in class {node.name} (changes how values compare or convert, "
+                        "or how a module is called)"
+                    )
         elif isinstance(node, ast.Raise) and node.exc is not None:
             raised = node.exc.func if isinstance(node.exc, ast.Call) else node.exc
             if isinstance(raised, ast.Name) and raised.id in ("SystemExit", "KeyboardInterrupt", "GeneratorExit"):
@@ -154,7 +214,10 @@ def submission_code_flags(notebook_path, assignment, release_path=None):
     flags = []
     for cell in notebook.cells:
         metadata = cell.metadata.get("nbgrader", {})
-        if cell.cell_type == "code" and (metadata.get("solution") or not metadata.get("locked")) \
-                and not metadata.get("grade"):
+        if (
+            cell.cell_type == "code"
+            and (metadata.get("solution") or not metadata.get("locked"))
+            and not metadata.get("grade")
+        ):
             flags += [flag for flag in code_flags(cell.source, assignment, protected) if flag not in flags]
     return flags

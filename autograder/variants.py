@@ -11,12 +11,14 @@ them beside the solution, and a student's values are accepted when they match an
       patch: {lenet5: [["nn.Tanh()", "nn.ReLU()"], ...]}   # (old, new) replacements in a cell
       code: {cell: "whole new source"}                        # or whole answer cells
 """
+
 import copy
+from pathlib import Path
 
 import nbformat
 import yaml
 
-from .assignments import SOLUTIONS_DIR
+from .assignments import EXERCISES_DIR, SOLUTIONS_DIR
 from .pipeline.notebook_cells import answer_sources, grade_id
 
 VARIANTS_DIR = SOLUTIONS_DIR / "variants"
@@ -34,8 +36,11 @@ def accepted_variants(assignment):
 
 def solution_answers(assignment):
     """{grade_id: code} of the instructor's solution, as a student who solved it would write it."""
-    return {name: code for path in sorted((SOLUTIONS_DIR / assignment).glob("*.ipynb"))
-            for name, code in answer_sources(path).items()}
+    return {
+        name: code
+        for path in sorted((SOLUTIONS_DIR / assignment).glob("*.ipynb"))
+        for name, code in answer_sources(path).items()
+    }
 
 
 def apply_edits(answers, entry):
@@ -55,11 +60,29 @@ def apply_edits(answers, entry):
 def variant_notebook(source_path, entry):
     """The source notebook with a variant's edits made to its answer cells."""
     notebook = nbformat.read(str(source_path), as_version=4)
-    answers = {grade_id(cell): cell.source for cell in notebook.cells
-               if cell.metadata.get("nbgrader", {}).get("solution")}
+    answers = {
+        grade_id(cell): cell.source for cell in notebook.cells if cell.metadata.get("nbgrader", {}).get("solution")
+    }
     edited = apply_edits(answers, entry)
     notebook = copy.deepcopy(notebook)
     for cell in notebook.cells:
         if grade_id(cell) in edited:
             cell.source = edited[grade_id(cell)]
     return notebook
+
+
+def write_submission(submitted_dir, student, assignment, answers, notebook=None, edit=None):
+    """Write submitted_dir/<student>/<assignment>/<notebook>.ipynb: the student release with these
+    answers (a mutant, a test's wrong answer); edit(notebook), when given, changes it further.
+    Returns the path."""
+    release = sorted((EXERCISES_DIR / assignment).glob("*.ipynb"))[0]
+    made = nbformat.read(str(release), as_version=4)
+    for cell in made.cells:
+        if grade_id(cell) in answers:
+            cell.source = answers[grade_id(cell)]
+    if edit:
+        edit(made)
+    target = Path(submitted_dir) / student / assignment / (notebook or release.name)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(made, str(target))
+    return target

@@ -6,6 +6,7 @@ processes share a SQLite file, and a run that dies leaves the main gradebook unt
 finished grading is imported into the main grading folder (under a lock), with its autograded
 notebook.
 """
+
 import json
 import shutil
 import threading
@@ -32,6 +33,7 @@ SANDBOX_RECORD = "sandbox.json"  # where a workspace's sandbox lives outside it,
 class Workspace:
     """A private grading folder, the environment its nbgrader runs in, its process cgroup and the
     sandbox kernel's runtime folder."""
+
     folder: GradingFolder
     limits: object = None
     env: dict = field(default_factory=dict)
@@ -45,11 +47,14 @@ class Workspace:
         for submission in submissions:
             self.folder.place(submission, assignment)
         autograded = self.folder.root / "autograded"
-        return run_nbgrader(["autograde", assignment, "--force", *(["--student", student] if student else [])],
-                            self.folder.root, timeout=timeout or self.limits.notebook_timeout,
-                            memory_limit_bytes=self.limits.memory_bytes,
-                            extra_env={**(extra_env or {}), **self.env},
-                            progress=(lambda: sum(1 for _ in autograded.glob("*/*/*.ipynb"))) if watch_progress else None)
+        return run_nbgrader(
+            ["autograde", assignment, "--force", *(["--student", student] if student else [])],
+            self.folder.root,
+            timeout=timeout or self.limits.notebook_timeout,
+            memory_limit_bytes=self.limits.memory_bytes,
+            extra_env={**(extra_env or {}), **self.env},
+            progress=(lambda: sum(1 for _ in autograded.glob("*/*/*.ipynb"))) if watch_progress else None,
+        )
 
     def remove(self):
         kill_cgroup(self.cgroup)
@@ -64,7 +69,9 @@ def remove_stale_workspaces(main):
         record = path / SANDBOX_RECORD
         sandbox = json.loads(record.read_text()) if record.is_file() else {}
         runtime = sandbox.get("runtime")
-        Workspace(GradingFolder(path), cgroup=sandbox.get("cgroup"), runtime=Path(runtime) if runtime else None).remove()
+        Workspace(
+            GradingFolder(path), cgroup=sandbox.get("cgroup"), runtime=Path(runtime) if runtime else None
+        ).remove()
     shutil.rmtree(main.workspaces, ignore_errors=True)
 
 
@@ -77,7 +84,12 @@ def open_workspace(main, assignment, name, limits, reference_file, record=False)
     folder.source(assignment).parent.mkdir(parents=True)
     shutil.copytree(main.source(assignment), folder.source(assignment))
     shutil.copy2(main.gradebook, folder.gradebook)
-    lines, env, cgroup, runtime = autograde_pipeline_lines(folder.root / "source", reference_file, record), {}, None, None
+    lines, env, cgroup, runtime = (
+        autograde_pipeline_lines(folder.root / "source", reference_file, record),
+        {},
+        None,
+        None,
+    )
     if limits.sandbox:
         kernel_lines, env, cgroup, runtime = install_kernel(folder.root, forbidden_packages(assignment))
         (folder.root / SANDBOX_RECORD).write_text(json.dumps({"cgroup": cgroup, "runtime": str(runtime)}))

@@ -7,8 +7,10 @@ on shared machines are noisy, so nothing here asserts a speed.
     python benchmarks/bench_conv.py            # the three layers of the README
     python benchmarks/bench_conv.py --quick    # tiny shapes, to check that it runs
 """
+
 import argparse
 import time
+from functools import partial
 
 import numpy as np
 import torch
@@ -23,9 +25,20 @@ LAYERS = {
     "AlexNet conv1 11x11/4": (8, 3, 227, 227, 96, 11, 4, 0, 2.0),
     "1x1 256->64": (32, 256, 28, 28, 64, 1, 1, 0, 1.2),
 }
-QUICK_LAYERS = {name: (2, min(c, 8), min(h, 16) if k == 1 else h // 8 + k, min(w, 16) if k == 1 else w // 8 + k,
-                       min(f, 8), k, 1, p, target)
-                for name, (n, c, h, w, f, k, s, p, target) in LAYERS.items()}
+QUICK_LAYERS = {
+    name: (
+        2,
+        min(c, 8),
+        min(h, 16) if k == 1 else h // 8 + k,
+        min(w, 16) if k == 1 else w // 8 + k,
+        min(f, 8),
+        k,
+        1,
+        p,
+        target,
+    )
+    for name, (n, c, h, w, f, k, s, p, target) in LAYERS.items()
+}
 
 
 def best_time(function, repeats):
@@ -41,10 +54,14 @@ def best_time(function, repeats):
 def run(layers, repeats):
     conv2d = load_answers(SOLUTIONS_DIR / "conv_numpy" / "conv_numpy.ipynb")["conv2d"]
     rng = np.random.default_rng(0)
-    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads; numpy {np.__version__}; "
-          f"float64; best of {repeats}")
-    print(f"{'layer':24s} {'numpy conv2d':>13s} {'torch conv2d':>13s} {'ratio':>7s} {'target':>7s}"
-          f"      {'(torch float32)':>15s}")
+    print(
+        f"torch {torch.__version__}, {torch.get_num_threads()} threads; numpy {np.__version__}; "
+        f"float64; best of {repeats}"
+    )
+    print(
+        f"{'layer':24s} {'numpy conv2d':>13s} {'torch conv2d':>13s} {'ratio':>7s} {'target':>7s}"
+        f"      {'(torch float32)':>15s}"
+    )
     for name, (n, c, h, w, f, k, stride, pad, target) in layers.items():
         x, weight, bias = rng.standard_normal((n, c, h, w)), rng.standard_normal((f, c, k, k)), rng.standard_normal(f)
         tx, tw, tb = torch.from_numpy(x), torch.from_numpy(weight), torch.from_numpy(bias)
@@ -52,15 +69,17 @@ def run(layers, repeats):
         reference = F.conv2d(tx, tw, tb, stride=stride, padding=pad).numpy()
         if not np.allclose(ours, reference):
             raise SystemExit(f"{name}: the reference conv2d disagrees with torch; fix it before timing it")
-        ours_s = best_time(lambda: conv2d(x, weight, bias, stride=stride, pad=pad), repeats)
+        ours_s = best_time(partial(conv2d, x, weight, bias, stride=stride, pad=pad), repeats)
         with torch.no_grad():
-            torch_s = best_time(lambda: F.conv2d(tx, tw, tb, stride=stride, padding=pad), repeats)
+            torch_s = best_time(partial(F.conv2d, tx, tw, tb, stride=stride, padding=pad), repeats)
             tx32, tw32, tb32 = tx.float(), tw.float(), tb.float()
-            torch32_s = best_time(lambda: F.conv2d(tx32, tw32, tb32, stride=stride, padding=pad), repeats)
+            torch32_s = best_time(partial(F.conv2d, tx32, tw32, tb32, stride=stride, padding=pad), repeats)
         ratio = ours_s / torch_s
         verdict = "ok" if ratio <= target else "SLOWER"
-        print(f"{name:24s} {ours_s * 1e3:10.1f} ms {torch_s * 1e3:10.1f} ms {ratio:6.2f}x {target:6.1f}x  {verdict:6s}"
-              f" {torch32_s * 1e3:12.1f} ms")
+        print(
+            f"{name:24s} {ours_s * 1e3:10.1f} ms {torch_s * 1e3:10.1f} ms {ratio:6.2f}x {target:6.1f}x  {verdict:6s}"
+            f" {torch32_s * 1e3:12.1f} ms"
+        )
 
 
 def main():

@@ -15,6 +15,7 @@ assert nothing in the kernel (the grader judges their values outside it), so sto
 cannot tell the wrong answers' hidden parts from right ones: its scores are printed beside ours,
 not expected to agree.
 """
+
 import argparse
 import os
 import shutil
@@ -23,7 +24,12 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))  # the tests' submission builder
+sys.path.insert(
+    0, str(Path(__file__).resolve().parent.parent / "tests")
+)  # the tests' helpers: submissions, wrong answers
+
+from helpers.libraries import wrong_answer, wrong_answers  # noqa: E402
+from helpers.submissions import release_answers, solution_answers, write_submission  # noqa: E402
 
 from autograder.assignments import FORBIDDEN_PACKAGES  # noqa: E402
 from autograder.gradebook import submission_score  # noqa: E402
@@ -32,15 +38,13 @@ from autograder.grading_folder import GradingFolder  # noqa: E402
 from autograder.limits import Limits  # noqa: E402
 from autograder.nbgrader_cli import run_nbgrader  # noqa: E402
 from autograder.pipeline.observations import HARNESS_SOURCE  # noqa: E402
-from submission_factory import release_answers, solution_answers, write_submission  # noqa: E402
-from test_exercise_grading import wrong_answer_code, wrong_answers  # noqa: E402
 
 
 def class_answers(assignment):
     """{kind: answers}: the solution, the blank release and the first two known-wrong answers."""
     answers = {"solution": solution_answers(assignment), "blank": release_answers(assignment)}
-    for name, entry in list(wrong_answers(assignment).items())[:2]:
-        answers[name] = wrong_answer_code(assignment, entry)
+    for name in list(wrong_answers(assignment))[:2]:
+        answers[name] = wrong_answer(assignment, name)
     return answers
 
 
@@ -61,10 +65,12 @@ def stock_nbgrader(submitted, work, assignment):
     # As in our sandbox, the packages the assignment forbids cannot be imported while the harness
     # is made (so conv_numpy's stock kernels, like ours, do not pay for importing PyTorch).
     blocked = list(FORBIDDEN_PACKAGES.get(assignment, ()))
-    harness.write_text(f"import sys\n_saved = {{name: sys.modules.get(name) for name in {blocked!r}}}\n"
-                       f"sys.modules.update(dict.fromkeys({blocked!r}))\n{HARNESS_SOURCE}\n"
-                       "for _name, _module in _saved.items():\n    sys.modules.pop(_name, None)\n"
-                       "    if _module is not None:\n        sys.modules[_name] = _module\n")
+    harness.write_text(
+        f"import sys\n_saved = {{name: sys.modules.get(name) for name in {blocked!r}}}\n"
+        f"sys.modules.update(dict.fromkeys({blocked!r}))\n{HARNESS_SOURCE}\n"
+        "for _name, _module in _saved.items():\n    sys.modules.pop(_name, None)\n"
+        "    if _module is not None:\n        sys.modules[_name] = _module\n"
+    )
     result = run_nbgrader(["autograde", assignment], work, extra_env={"PYTHONSTARTUP": str(harness)})
     seconds = time.perf_counter() - start
     if result.returncode != 0:
@@ -84,18 +90,30 @@ def main():
         make_class(tmp / "submitted", assignment, args.count)
         stock_s = stock_nbgrader(tmp / "submitted", tmp / "stock", assignment)
         start = time.perf_counter()
-        results = grade_assignment(assignment, tmp / "submitted", tmp / "ours", Limits(), workers=args.workers,
-                                   progress=lambda line: None)
+        results = grade_assignment(
+            assignment, tmp / "submitted", tmp / "ours", Limits(), workers=args.workers, progress=lambda line: None
+        )
         ours_s = time.perf_counter() - start
-        scores = {kind: (submission_score(tmp / "stock", assignment, student), submission_score(tmp / "ours", assignment, student))
-                  for student in sorted(p.name for p in (tmp / "submitted").iterdir())
-                  for kind in [student.split("_", 1)[1]]}
+        scores = {
+            kind: (
+                submission_score(tmp / "stock", assignment, student),
+                submission_score(tmp / "ours", assignment, student),
+            )
+            for student in sorted(p.name for p in (tmp / "submitted").iterdir())
+            for kind in [student.split("_", 1)[1]]
+        }
         failed = [r.student for r in results if r.status != "graded"]
     print(f"{args.count} submissions of {assignment} on {os.cpu_count()} cores")
     print(f"stock nbgrader autograde, sequential : {stock_s:7.1f} s ({stock_s / args.count:.2f} s per submission)")
-    print(f"python -m autograder, {args.workers} workers    : {ours_s:7.1f} s ({ours_s / args.count:.2f} s per submission)")
+    print(
+        f"python -m autograder, {args.workers} workers    : {ours_s:7.1f} s "
+        f"({ours_s / args.count:.2f} s per submission)"
+    )
     print(f"speed-up: {stock_s / ours_s:.2f}x; not graded: {failed or 'none'}")
-    print("scores (stock nbgrader, ours): " + "; ".join(f"{kind} {stock:g}, {ours:g}" for kind, (stock, ours) in scores.items()))
+    print(
+        "scores (stock nbgrader, ours): "
+        + "; ".join(f"{kind} {stock:g}, {ours:g}" for kind, (stock, ours) in scores.items())
+    )
 
 
 if __name__ == "__main__":

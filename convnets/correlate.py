@@ -1,4 +1,5 @@
 """Single-channel 2-D cross-correlation, written for reading rather than speed."""
+
 import numpy as np
 
 
@@ -13,7 +14,7 @@ def corr2d(x, k):
     out = np.zeros((x.shape[0] - h + 1, x.shape[1] - w + 1))
     for i in range(out.shape[0]):
         for j in range(out.shape[1]):
-            out[i, j] = np.sum(x[i:i + h, j:j + w] * k)
+            out[i, j] = np.sum(x[i : i + h, j : j + w] * k)
     return out
 
 
@@ -29,6 +30,6 @@ def correlation_matrix(input_shape, k):
     for i in range(rows):
         for j in range(cols):
             window = np.zeros(input_shape)
-            window[i:i + k.shape[0], j:j + k.shape[1]] = k
+            window[i : i + k.shape[0], j : j + k.shape[1]] = k
             matrix[i * cols + j] = window.ravel()
     return matrix

@@ -5,9 +5,9 @@ inside the package and are resized to 32x32, LeNet-5's input size. The real data
 Fashion-MNIST, CIFAR-10) load from their original files: pass `download=True` to fetch them
 once (internet needed), after which they load from `root` offline.
 """
+
 import gzip
 import pickle
-import socket
 import tarfile
 import urllib.error
 import urllib.request
@@ -23,8 +23,10 @@ DEFAULT_ROOT = Path.home() / ".cache" / "convnets-data"
 DOWNLOAD_TIMEOUT_S = 20
 
 IDX_FILES = {  # the four files of an MNIST-style data set
-    "train_images": "train-images-idx3-ubyte.gz", "train_labels": "train-labels-idx1-ubyte.gz",
-    "test_images": "t10k-images-idx3-ubyte.gz", "test_labels": "t10k-labels-idx1-ubyte.gz",
+    "train_images": "train-images-idx3-ubyte.gz",
+    "train_labels": "train-labels-idx1-ubyte.gz",
+    "test_images": "t10k-images-idx3-ubyte.gz",
+    "test_labels": "t10k-labels-idx1-ubyte.gz",
 }
 SOURCES = {
     "mnist": "https://ossci-datasets.s3.amazonaws.com/mnist/",
@@ -54,8 +56,12 @@ def digits_tensors(size=32, test_fraction=0.25, seed=0):
 
 def make_loaders(x_train, y_train, x_test, y_test, batch_size=64, seed=0):
     """Shuffled training and ordered test DataLoaders over in-memory tensors."""
-    train = DataLoader(TensorDataset(x_train, y_train), batch_size=batch_size, shuffle=True,
-                       generator=torch.Generator().manual_seed(seed))
+    train = DataLoader(
+        TensorDataset(x_train, y_train),
+        batch_size=batch_size,
+        shuffle=True,
+        generator=torch.Generator().manual_seed(seed),
+    )
     test = DataLoader(TensorDataset(x_test, y_test), batch_size=256)
     return train, test
 
@@ -73,7 +79,7 @@ def fetch(url, destination):
         with urllib.request.urlopen(url, timeout=DOWNLOAD_TIMEOUT_S) as response, open(partial, "wb") as out:
             while chunk := response.read(1 << 20):
                 out.write(chunk)
-    except (urllib.error.URLError, socket.timeout, ConnectionError, OSError) as error:
+    except (TimeoutError, urllib.error.URLError, ConnectionError, OSError) as error:
         partial.unlink(missing_ok=True)
         raise DataUnavailable(
             f"could not download {url} ({getattr(error, 'reason', error)}). Without internet, copy the file "
@@ -87,7 +93,7 @@ def read_idx(path):
     with gzip.open(path, "rb") as handle:
         data = handle.read()
     dims = data[3]
-    shape = tuple(int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big") for i in range(dims))
+    shape = tuple(int.from_bytes(data[4 + 4 * i : 8 + 4 * i], "big") for i in range(dims))
     return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape)
 
 
@@ -99,8 +105,10 @@ def idx_loaders(name, root=DEFAULT_ROOT, download=False, batch_size=64, size=32)
         path = folder / filename
         if not path.exists():
             if not download:
-                raise DataUnavailable(f"{path} not found: pass download=True (needs internet) or copy "
-                                      f"the {name} files there; offline, use digits_loaders()")
+                raise DataUnavailable(
+                    f"{path} not found: pass download=True (needs internet) or copy "
+                    f"the {name} files there; offline, use digits_loaders()"
+                )
             fetch(SOURCES[name] + filename, path)
         arrays[key] = read_idx(path)
 
@@ -108,9 +116,13 @@ def idx_loaders(name, root=DEFAULT_ROOT, download=False, batch_size=64, size=32)
         tensor = torch.from_numpy(arrays[key].copy()).float()[:, None] / 255.0
         return F.interpolate(tensor, size=(size, size), mode="bilinear", align_corners=False)
 
-    return make_loaders(images("train_images"), torch.from_numpy(arrays["train_labels"].astype(np.int64)),
-                        images("test_images"), torch.from_numpy(arrays["test_labels"].astype(np.int64)),
-                        batch_size=batch_size)
+    return make_loaders(
+        images("train_images"),
+        torch.from_numpy(arrays["train_labels"].astype(np.int64)),
+        images("test_images"),
+        torch.from_numpy(arrays["test_labels"].astype(np.int64)),
+        batch_size=batch_size,
+    )
 
 
 def mnist_loaders(root=DEFAULT_ROOT, download=False, batch_size=64, size=32):
@@ -132,8 +144,10 @@ def cifar10_loaders(root=DEFAULT_ROOT, download=False, batch_size=128):
     archive = Path(root) / "cifar-10-python.tar.gz"
     if not archive.exists():
         if not download:
-            raise DataUnavailable(f"{archive} not found: pass download=True (needs internet) or copy the "
-                                  f"archive there; offline, use digits_loaders()")
+            raise DataUnavailable(
+                f"{archive} not found: pass download=True (needs internet) or copy the "
+                f"archive there; offline, use digits_loaders()"
+            )
         fetch(SOURCES["cifar-10"], archive)
     parts = {"train": [], "test": []}
     with tarfile.open(archive) as tar:

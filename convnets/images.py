@@ -1,4 +1,5 @@
 """Real photographs that ship inside scikit-learn, so the chapters need no download."""
+
 import numpy as np
 from PIL import Image
 from sklearn.datasets import load_sample_image

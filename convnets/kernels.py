@@ -1,4 +1,5 @@
 """Classic hand-made 3x3 filters: what a convolution layer learns, written down by people."""
+
 import numpy as np
 
 KERNELS = {

@@ -1,4 +1,5 @@
 """Figures the chapters share: image grids, small annotated matrices, the sliding window."""
+
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.patches import Rectangle
@@ -44,10 +45,20 @@ def draw_sliding_window(ax_in, ax_out, n, f, pad, stride, step):
     out = (padded - f) // stride + 1
     row, col = divmod(step, out)
     is_pad = np.ones((padded, padded))
-    is_pad[pad:pad + n, pad:pad + n] = 0
+    is_pad[pad : pad + n, pad : pad + n] = 0
     ax_in.imshow(is_pad, cmap="Blues", vmin=0, vmax=3)
-    ax_in.add_patch(Rectangle((col * stride - 0.5, row * stride - 0.5), f, f,
-                              fill=True, alpha=0.35, facecolor="tab:orange", edgecolor="tab:red", linewidth=2))
+    ax_in.add_patch(
+        Rectangle(
+            (col * stride - 0.5, row * stride - 0.5),
+            f,
+            f,
+            fill=True,
+            alpha=0.35,
+            facecolor="tab:orange",
+            edgecolor="tab:red",
+            linewidth=2,
+        )
+    )
     ax_out.imshow(np.zeros((out, out)), cmap="Greys", vmin=0, vmax=1)
     ax_out.add_patch(Rectangle((col - 0.5, row - 0.5), 1, 1, facecolor="tab:orange", alpha=0.6))
     draw_cell_grid(ax_in, padded, padded, f"input {n}x{n}, padded to {padded}x{padded}")

@@ -2,29 +2,23 @@
 
 The book's pages have no kernel, so an ipywidget there shows its first state and cannot move.
 `static_explorer` runs a chapter's view function for each combination of control values, keeps
-each result (text and figure) as a frame, and writes HTML controls plus a few lines of
-JavaScript that show the frame for the chosen values. The block is hidden in Jupyter, where the
-live widget works, and shown on the website instead of the frozen widget (book/_offline/site-css).
+each result (text and figure) as a frame, and writes HTML controls; the page's script
+(book/_offline/site-js/static-explorers.js, loaded once per page) shows the frame for the chosen
+values. The block is hidden in Jupyter, where the live widget works, and shown on the website
+instead of the frozen widget (book/_offline/site-css). A control is anything with `name`,
+`label`, `value` and `shown` (the values offered here), as convnets.widgets declares them.
 """
+
 import base64
 import html
 import io
 import itertools
 import json
 import uuid
-from dataclasses import dataclass
 
 import matplotlib.pyplot as plt
 
 FRAME_DPI = 60
-
-
-@dataclass
-class Control:
-    name: str      # the view function's argument
-    label: str     # what the reader sees
-    values: list   # the values the static version offers
-    value: object  # the one shown first
 
 
 def figure_png(fig):
@@ -39,40 +33,23 @@ def frame_key(values):
 
 
 def control_html(block, control):
-    index = control.values.index(control.value)
+    index = control.shown.index(control.value)
     ident = f"{block}-{control.name}"
-    if all(isinstance(value, (int, float)) for value in control.values):
-        labels = json.dumps([str(value) for value in control.values])
-        return (f'<label for="{ident}">{html.escape(control.label)}</label> '
-                f'<input type="range" id="{ident}" data-control="{control.name}" min="0" '
-                f'max="{len(control.values) - 1}" step="1" value="{index}" data-labels=\'{labels}\' '
-                f'aria-valuetext="{control.value}"> <output for="{ident}">{control.value}</output>')
-    options = "".join(f'<option value="{i}"{" selected" if i == index else ""}>{html.escape(str(v))}</option>'
-                      for i, v in enumerate(control.values))
-    return (f'<label for="{ident}">{html.escape(control.label)}</label> '
-            f'<select id="{ident}" data-control="{control.name}">{options}</select>')
-
-
-SCRIPT = """<script>
-(function () {
-  var block = document.getElementById("%(block)s");
-  var controls = Array.prototype.slice.call(block.querySelectorAll("[data-control]"));
-  var values = %(values)s;
-  function show() {
-    var key = controls.map(function (control, i) {
-      var value = values[i][Number(control.value)];
-      var shown = control.parentNode.querySelector('output[for="' + control.id + '"]');
-      if (shown) { shown.textContent = value; control.setAttribute("aria-valuetext", value); }
-      return value;
-    }).join("|");
-    block.querySelectorAll(".static-frame").forEach(function (frame) {
-      frame.hidden = frame.getAttribute("data-key") !== key;
-    });
-  }
-  controls.forEach(function (control) { control.addEventListener("input", show); });
-  show();
-})();
-</script>"""
+    if all(isinstance(value, (int, float)) for value in control.shown):
+        return (
+            f'<label for="{ident}">{html.escape(control.label)}</label> '
+            f'<input type="range" id="{ident}" data-control="{control.name}" min="0" '
+            f'max="{len(control.shown) - 1}" step="1" value="{index}" '
+            f'aria-valuetext="{control.value}"> <output for="{ident}">{control.value}</output>'
+        )
+    options = "".join(
+        f'<option value="{i}"{" selected" if i == index else ""}>{html.escape(str(v))}</option>'
+        for i, v in enumerate(control.shown)
+    )
+    return (
+        f'<label for="{ident}">{html.escape(control.label)}</label> '
+        f'<select id="{ident}" data-control="{control.name}">{options}</select>'
+    )
 
 
 def static_explorer(view, controls, alt):
@@ -80,18 +57,24 @@ def static_explorer(view, controls, alt):
     block = f"explorer-{uuid.uuid4().hex[:12]}"
     names = [control.name for control in controls]
     frames = []
-    for combination in itertools.product(*(control.values for control in controls)):
+    for combination in itertools.product(*(control.shown for control in controls)):
         text, fig = view(**dict(zip(names, combination)))
         key = frame_key(combination)
-        image = (f'<img src="data:image/png;base64,{figure_png(fig)}" alt="{html.escape(alt)}: '
-                 f'{html.escape(", ".join(f"{c.label} {v}" for c, v in zip(controls, combination)))}">'
-                 if fig is not None else "")
-        frames.append(f'<div class="static-frame" data-key="{html.escape(key)}" hidden>'
-                      f'{"<pre>" + html.escape(text) + "</pre>" if text else ""}{image}</div>')
+        image = (
+            f'<img src="data:image/png;base64,{figure_png(fig)}" alt="{html.escape(alt)}: '
+            f'{html.escape(", ".join(f"{c.label} {v}" for c, v in zip(controls, combination)))}">'
+            if fig is not None
+            else ""
+        )
+        frames.append(
+            f'<div class="static-frame" data-key="{html.escape(key)}" hidden>'
+            f"{'<pre>' + html.escape(text) + '</pre>' if text else ''}{image}</div>"
+        )
     inputs = "".join(f'<div class="static-control">{control_html(block, c)}</div>' for c in controls)
-    values = json.dumps([[str(value) for value in control.values] for control in controls])
-    return (f'<div class="static-explorer" id="{block}" style="display: none">'
-            f'<p class="static-explorer-note">Move the controls: every setting was computed when this page '
-            f'was built (run the notebook for the full ranges).</p>'
-            f'<div class="static-controls">{inputs}</div>{"".join(frames)}</div>'
-            + SCRIPT % {"block": block, "values": values})
+    values = html.escape(json.dumps([[str(value) for value in control.shown] for control in controls]))
+    return (
+        f'<div class="static-explorer" id="{block}" data-values="{values}" style="display: none">'
+        f'<p class="static-explorer-note">Move the controls: every setting was computed when this page '
+        f"was built (run the notebook for the full ranges).</p>"
+        f'<div class="static-controls">{inputs}</div>{"".join(frames)}</div>'
+    )

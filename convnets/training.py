@@ -1,4 +1,5 @@
 """Training loops for the chapters: device choice, progress bars, history and its plot."""
+
 import time
 
 import matplotlib.pyplot as plt
@@ -45,8 +46,9 @@ def fit(model, train_loader, test_loader, epochs, optimizer, device=None, loss_f
     for _ in bar:
         train_loss, train_acc = run_epoch(model, train_loader, loss_fn, device, optimizer)
         test_loss, test_acc = run_epoch(model, test_loader, loss_fn, device)
-        for key, value in zip(("train_loss", "train_acc", "test_loss", "test_acc"),
-                              (train_loss, train_acc, test_loss, test_acc)):
+        for key, value in zip(
+            ("train_loss", "train_acc", "test_loss", "test_acc"), (train_loss, train_acc, test_loss, test_acc)
+        ):
             history[key].append(value)
         history["images"] += len(train_loader.dataset)
         bar.set_postfix(loss=f"{train_loss:.3f}", test_acc=f"{test_acc:.3f}")

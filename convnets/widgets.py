@@ -1,9 +1,13 @@
 """The chapters' interactive controls, kept here so each chapter shows one line of setup.
 
-Each explorer is a view function (control values -> text and a figure) shown two ways: as an
-ipywidget in Jupyter, and as pre-computed frames with HTML controls on the website, where no
-kernel runs (static_frames.py).
+Each explorer is a view function (control values -> text and a figure) and one declaration of
+its controls, from which `explorer` makes both the live ipywidget (Jupyter) and the pre-computed
+frames with HTML controls for the website, where no kernel runs (static_frames.py).
 """
+
+from dataclasses import dataclass, field
+from functools import partial
+
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import torch
@@ -14,7 +18,41 @@ from .correlate import corr2d
 from .geometry import conv_cost, output_size, receptive_field
 from .kernels import KERNELS
 from .plotting import draw_matrix, draw_sliding_window
-from .static_frames import Control, static_explorer
+from .static_frames import static_explorer
+
+
+@dataclass
+class Slider:
+    """An integer control: the live slider runs from low to high; the website offers `shown`
+    (empty: the website keeps it at `value`)."""
+
+    name: str  # the view function's argument
+    label: str  # what the reader sees
+    value: int  # the one shown first
+    low: int
+    high: int
+    step: int = 1
+    shown: list = field(default_factory=list)
+
+    def widget(self):
+        return widgets.IntSlider(value=self.value, min=self.low, max=self.high, step=self.step, description=self.label)
+
+
+@dataclass
+class Menu:
+    """A choice among options, offered both live and on the website."""
+
+    name: str
+    label: str
+    options: list
+    value: object
+
+    @property
+    def shown(self):
+        return self.options
+
+    def widget(self):
+        return widgets.Dropdown(options=self.options, value=self.value, description=self.label)
 
 
 class Explorer:
@@ -30,18 +68,35 @@ class Explorer:
 
 def live(view):
     """An ipywidgets callback that prints and plots what view(**values) returns."""
+
     def show(**values):
         text, fig = view(**values)
         if text:
             print(text)
         if fig is not None:
             plt.show()
+
     return show
+
+
+def explorer(view, controls, alt, columns=1):
+    """The live widget and the static frames of view(**values), from one list of controls; `alt`
+    describes the figure for screen readers; the live controls are laid out in `columns`."""
+    live_controls = {control.name: control.widget() for control in controls}
+    boxes = list(live_controls.values())
+    per_column = -(-len(boxes) // columns)
+    layout = (
+        widgets.HBox([widgets.VBox(boxes[i : i + per_column]) for i in range(0, len(boxes), per_column)])
+        if columns > 1
+        else widgets.VBox(boxes)
+    )
+    fixed = {control.name: control.value for control in controls if not control.shown}
+    static = static_explorer(partial(view, **fixed), [control for control in controls if control.shown], alt)
+    return Explorer(widgets.VBox([layout, widgets.interactive_output(live(view), live_controls)]), static)
 
 
 def kernel_explorer(image):
     """Choose a kernel from a dropdown and see the kernel and the feature map it makes of image."""
-    choice = widgets.Dropdown(options=list(KERNELS), value="vertical edges (Sobel)", description="kernel")
 
     def view(name):
         fig, (ax_kernel, ax_input, ax_map) = plt.subplots(1, 3, figsize=(9, 3.2))
@@ -55,21 +110,15 @@ def kernel_explorer(image):
         fig.tight_layout()
         return "", fig
 
-    output = widgets.interactive_output(live(view), {"name": choice})
-    static = static_explorer(view, [Control("name", "kernel", list(KERNELS), choice.value)],
-                             "the kernel, the input image and the feature map")
-    return Explorer(widgets.VBox([choice, output]), static)
+    return explorer(
+        view,
+        [Menu("name", "kernel", list(KERNELS), "vertical edges (Sobel)")],
+        "the kernel, the input image and the feature map",
+    )
 
 
 def geometry_explorer(n=7, f=3, pad=0, stride=2):
     """Sliders for N, F, P, S and the window position: the window, the output and the size formula."""
-    sliders = {
-        "n": widgets.IntSlider(value=n, min=3, max=12, description="input N"),
-        "f": widgets.IntSlider(value=f, min=1, max=7, description="filter F"),
-        "pad": widgets.IntSlider(value=pad, min=0, max=3, description="padding P"),
-        "stride": widgets.IntSlider(value=stride, min=1, max=4, description="stride S"),
-        "step": widgets.IntSlider(value=0, min=0, max=80, description="window #"),
-    }
 
     def view(n, f, pad, stride, step=0):
         span = n - f + 2 * pad
@@ -83,24 +132,27 @@ def geometry_explorer(n=7, f=3, pad=0, stride=2):
         fig.tight_layout()
         return f"{formula} = {size}   ->  output {size}x{size}, {size * size} window positions", fig
 
-    output = widgets.interactive_output(live(view), sliders)
-    static = static_explorer(view, [Control("n", "input N", [5, 6, 7, 8, 9], n),
-                                    Control("f", "filter F", [1, 2, 3, 5], f),
-                                    Control("pad", "padding P", [0, 1, 2], pad),
-                                    Control("stride", "stride S", [1, 2, 3], stride)],
-                             "the padded input with the first window, and the output")
-    return Explorer(widgets.VBox([widgets.HBox([widgets.VBox(list(sliders.values())[:3]),
-                                                widgets.VBox(list(sliders.values())[3:])]), output]), static)
+    return explorer(
+        view,
+        [
+            Slider("n", "input N", n, 3, 12, shown=[5, 6, 7, 8, 9]),
+            Slider("f", "filter F", f, 1, 7, shown=[1, 2, 3, 5]),
+            Slider("pad", "padding P", pad, 0, 3, shown=[0, 1, 2]),
+            Slider("stride", "stride S", stride, 1, 4, shown=[1, 2, 3]),
+            Slider("step", "window #", 0, 0, 80),
+        ],
+        "the padded input with the first window, and the output",
+        columns=2,
+    )
 
 
 def digit_explorer(model, images, labels, device):
     """Pick a test image by index: the image, its label and the model's class probabilities."""
-    index = widgets.IntSlider(value=0, min=0, max=len(images) - 1, description="test image")
 
     def view(index):
         model.eval()
         with torch.no_grad():
-            probabilities = torch.softmax(model(images[index:index + 1].to(device)), dim=1)[0].cpu()
+            probabilities = torch.softmax(model(images[index : index + 1].to(device)), dim=1)[0].cpu()
         fig, (ax_image, ax_bars) = plt.subplots(1, 2, figsize=(8, 2.8), gridspec_kw={"width_ratios": [1, 2.2]})
         ax_image.imshow(images[index, 0], cmap="gray_r")
         ax_image.set_title(f"label {labels[index].item()}")
@@ -112,9 +164,11 @@ def digit_explorer(model, images, labels, device):
         fig.tight_layout()
         return "", fig
 
-    static = static_explorer(view, [Control("index", "test image", list(range(min(len(images), 30))), 0)],
-                             "the test image and the network's class probabilities")
-    return Explorer(widgets.VBox([index, widgets.interactive_output(live(view), {"index": index})]), static)
+    return explorer(
+        view,
+        [Slider("index", "test image", 0, 0, len(images) - 1, shown=list(range(min(len(images), 30))))],
+        "the test image and the network's class probabilities",
+    )
 
 
 ACTIVATIONS = {"ReLU": torch.relu, "tanh": torch.tanh, "sigmoid": torch.sigmoid}
@@ -122,7 +176,6 @@ ACTIVATIONS = {"ReLU": torch.relu, "tanh": torch.tanh, "sigmoid": torch.sigmoid}
 
 def activation_explorer():
     """Choose an activation: the function and its derivative, where a saturating one stops learning."""
-    choice = widgets.Dropdown(options=list(ACTIVATIONS), value="tanh", description="activation")
 
     def view(name):
         x = torch.linspace(-6, 6, 401, requires_grad=True)
@@ -138,27 +191,29 @@ def activation_explorer():
         fig.tight_layout()
         return "", fig
 
-    static = static_explorer(view, [Control("name", "activation", list(ACTIVATIONS), choice.value)],
-                             "the activation function and its derivative")
-    return Explorer(widgets.VBox([choice, widgets.interactive_output(live(view), {"name": choice})]), static)
+    return explorer(
+        view, [Menu("name", "activation", list(ACTIVATIONS), "tanh")], "the activation function and its derivative"
+    )
 
 
 def receptive_field_explorer(channels=256):
     """Stack depth of 3x3 convolutions: the receptive field and parameters against one big kernel."""
-    depth = widgets.IntSlider(value=2, min=1, max=6, description="3x3 layers")
 
     def view(depth):
         field = receptive_field(depth, 3)
-        stacked = depth * 3 * 3 * channels ** 2
-        single = field * field * channels ** 2
-        text = (f"{depth} stacked 3x3 layers see {field}x{field} pixels: {stacked:,} weights "
-                f"({depth} x 9C^2) against {single:,} ({field * field}C^2) for one {field}x{field} layer, "
-                f"C={channels}; {depth} non-linearities instead of 1")
+        stacked = depth * 3 * 3 * channels**2
+        single = field * field * channels**2
+        text = (
+            f"{depth} stacked 3x3 layers see {field}x{field} pixels: {stacked:,} weights "
+            f"({depth} x 9C^2) against {single:,} ({field * field}C^2) for one {field}x{field} layer, "
+            f"C={channels}; {depth} non-linearities instead of 1"
+        )
         fig, ax = plt.subplots(figsize=(7, 2.6))
         for layer in range(depth + 1):
             half = layer  # each 3x3 layer adds one pixel on each side
-            ax.add_patch(Rectangle((-half - 0.5, layer - 0.4), 2 * half + 1, 0.8,
-                                   facecolor=plt.cm.viridis(layer / 6), alpha=0.8))
+            ax.add_patch(
+                Rectangle((-half - 0.5, layer - 0.4), 2 * half + 1, 0.8, facecolor=plt.cm.viridis(layer / 6), alpha=0.8)
+            )
             ax.text(half + 0.8, layer, f"{2 * half + 1} px", va="center", fontsize=9)
         ax.set_xlim(-7.5, 9)
         ax.set_ylim(-0.6, 6.6)
@@ -169,19 +224,15 @@ def receptive_field_explorer(channels=256):
         fig.tight_layout()
         return text, fig
 
-    static = static_explorer(view, [Control("depth", "3x3 layers", [1, 2, 3, 4, 5, 6], depth.value)],
-                             "the pixels that influence one output, layer by layer")
-    return Explorer(widgets.VBox([depth, widgets.interactive_output(live(view), {"depth": depth})]), static)
+    return explorer(
+        view,
+        [Slider("depth", "3x3 layers", 2, 1, 6, shown=[1, 2, 3, 4, 5, 6])],
+        "the pixels that influence one output, layer by layer",
+    )
 
 
 def bottleneck_explorer(height=28, width=28):
     """Channels in, reduced and out: a direct k x k convolution against 1x1 reduction then k x k."""
-    sliders = {
-        "c_in": widgets.IntSlider(value=256, min=16, max=512, step=16, description="channels in"),
-        "c_mid": widgets.IntSlider(value=64, min=8, max=512, step=8, description="reduced to"),
-        "c_out": widgets.IntSlider(value=256, min=16, max=512, step=16, description="channels out"),
-        "k": widgets.IntSlider(value=3, min=1, max=7, step=2, description="kernel"),
-    }
 
     def view(c_in, c_mid, c_out, k):
         direct = conv_cost(c_in, c_out, k, height, width)
@@ -195,38 +246,51 @@ def bottleneck_explorer(height=28, width=28):
             ax.set_title(f"{title}: {values[1] / values[0]:.0%} of direct")
             ax.ticklabel_format(axis="y", style="sci", scilimits=(0, 0))
         fig.tight_layout()
-        return (f"direct: {direct[0]:,} parameters, {direct[1]:,} mults; "
-                f"bottleneck: {bottleneck[0]:,} parameters, {bottleneck[1]:,} mults"), fig
+        return (
+            f"direct: {direct[0]:,} parameters, {direct[1]:,} mults; "
+            f"bottleneck: {bottleneck[0]:,} parameters, {bottleneck[1]:,} mults"
+        ), fig
 
-    controls = widgets.HBox([widgets.VBox([sliders["c_in"], sliders["c_mid"]]),
-                             widgets.VBox([sliders["c_out"], sliders["k"]])])
-    static = static_explorer(view, [Control("c_in", "channels in", [128, 256, 512], 256),
-                                    Control("c_mid", "reduced to", [16, 32, 64, 128], 64),
-                                    Control("c_out", "channels out", [128, 256, 512], 256),
-                                    Control("k", "kernel", [3, 5], 3)],
-                             "parameters and multiplications, direct against bottleneck")
-    return Explorer(widgets.VBox([controls, widgets.interactive_output(live(view), sliders)]), static)
+    return explorer(
+        view,
+        [
+            Slider("c_in", "channels in", 256, 16, 512, 16, shown=[128, 256, 512]),
+            Slider("c_mid", "reduced to", 64, 8, 512, 8, shown=[16, 32, 64, 128]),
+            Slider("c_out", "channels out", 256, 16, 512, 16, shown=[128, 256, 512]),
+            Slider("k", "kernel", 3, 1, 7, 2, shown=[3, 5]),
+        ],
+        "parameters and multiplications, direct against bottleneck",
+        columns=2,
+    )
 
 
 def inception_cost_explorer(in_channels=192, size=28, c1=64, c2=(96, 128), c3=(16, 32), c4=32):
     """Sliders for the two 1x1 reductions of an Inception module: its cost against the naive module."""
-    reduce3 = widgets.IntSlider(value=c2[0], min=8, max=in_channels, step=8, description="3x3 reduce")
-    reduce5 = widgets.IntSlider(value=c3[0], min=4, max=in_channels, step=4, description="5x5 reduce")
 
     def costs(r3, r5):
-        parts = [conv_cost(in_channels, c1, 1, size, size), conv_cost(in_channels, r3, 1, size, size),
-                 conv_cost(r3, c2[1], 3, size, size), conv_cost(in_channels, r5, 1, size, size),
-                 conv_cost(r5, c3[1], 5, size, size), conv_cost(in_channels, c4, 1, size, size)]
+        parts = [
+            conv_cost(in_channels, c1, 1, size, size),
+            conv_cost(in_channels, r3, 1, size, size),
+            conv_cost(r3, c2[1], 3, size, size),
+            conv_cost(in_channels, r5, 1, size, size),
+            conv_cost(r5, c3[1], 5, size, size),
+            conv_cost(in_channels, c4, 1, size, size),
+        ]
         return sum(p for p, _ in parts), sum(m for _, m in parts)
 
-    naive_parts = [conv_cost(in_channels, c1, 1, size, size), conv_cost(in_channels, c2[1], 3, size, size),
-                   conv_cost(in_channels, c3[1], 5, size, size)]
+    naive_parts = [
+        conv_cost(in_channels, c1, 1, size, size),
+        conv_cost(in_channels, c2[1], 3, size, size),
+        conv_cost(in_channels, c3[1], 5, size, size),
+    ]
     naive = (sum(p for p, _ in naive_parts), sum(m for _, m in naive_parts))
 
     def view(r3, r5):
         params, mults = costs(r3, r5)
-        text = (f"with reductions to {r3} and {r5}: {params:,} parameters, {mults:,} multiplications; "
-                f"naive module (no reductions): {naive[0]:,} and {naive[1]:,}")
+        text = (
+            f"with reductions to {r3} and {r5}: {params:,} parameters, {mults:,} multiplications; "
+            f"naive module (no reductions): {naive[0]:,} and {naive[1]:,}"
+        )
         fig, ax = plt.subplots(figsize=(6, 2.6))
         ax.barh(["naive", "with 1x1 reductions"], [naive[1], mults], color=["tab:red", "tab:green"])
         ax.set_xlabel(f"multiplications per image ({size}x{size}x{in_channels} input)")
@@ -234,8 +298,12 @@ def inception_cost_explorer(in_channels=192, size=28, c1=64, c2=(96, 128), c3=(1
         fig.tight_layout()
         return text, fig
 
-    static = static_explorer(view, [Control("r3", "3x3 reduce", [16, 32, 64, 96, 128, 192], c2[0]),
-                                    Control("r5", "5x5 reduce", [4, 8, 16, 32, 48, 64], c3[0])],
-                             "multiplications of the naive and the reduced Inception module")
-    return Explorer(widgets.VBox([widgets.HBox([reduce3, reduce5]),
-                                  widgets.interactive_output(live(view), {"r3": reduce3, "r5": reduce5})]), static)
+    return explorer(
+        view,
+        [
+            Slider("r3", "3x3 reduce", c2[0], 8, in_channels, 8, shown=[16, 32, 64, 96, 128, 192]),
+            Slider("r5", "5x5 reduce", c3[0], 4, in_channels, 4, shown=[4, 8, 16, 32, 48, 64]),
+        ],
+        "multiplications of the naive and the reduced Inception module",
+        columns=2,
+    )

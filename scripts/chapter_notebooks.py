@@ -6,6 +6,7 @@ with a kernelspec) is also committed as an unexecuted .ipynb. The book builds fr
 
     python scripts/chapter_notebooks.py          # (re)write them: `make notebooks`
 """
+
 import sys
 from pathlib import Path
 

@@ -1,6 +1,7 @@
 """Copy the scripts the book's pages load (MathJax, require.js, the widget manager) out of
 node_modules into book/_offline/vendor/, which Sphinx serves from the site root, so the
 built site needs no CDN. Run `npm ci` first."""
+
 import shutil
 import sys
 from pathlib import Path

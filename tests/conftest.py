@@ -1,34 +1,51 @@
-import sys
-from functools import lru_cache
-from pathlib import Path
+from functools import cache
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+from helpers.class_grading import grade_class
 
 # With `pytest -n 2 --dist loadgroup` (the default, pyproject.toml) each group runs on one worker:
-# the tests that share the per-assignment grading folders (and so their reference runs) form one
-# group, every other module its own group, so that a module's fixtures (the book build) run once.
-SHARED_GRADING_GROUP = "shared-grading-folders"
-# Longest first, so that the two workers finish together.
-HEAVIEST_FIRST = [SHARED_GRADING_GROUP, "test_book.py", "test_autograder_cli.py", "test_jupyterlab.py"]
+# the tests of one assignment's class grading form a group (it is graded once), every other
+# module is a group of its own (so that its fixtures, the book build among them, run once).
+# Heaviest first, so that the two workers finish together.
+HEAVIEST_FIRST = [
+    "test_book.py",
+    "class-alexnet",
+    "class-vgg",
+    "class-lenet",
+    "class-resnet",
+    "class-googlenet",
+    "test_autograder_cli.py",
+    "class-conv1x1",
+    "class-conv_numpy",
+    "test_cluster.py",
+    "test_resume.py",
+    "test_jupyterlab.py",
+]
 GROUP = pytest.StashKey[str]()
+
+
+def test_group(item):
+    if "class_grades" in item.fixturenames:
+        return f"class-{item.callspec.params['assignment']}"
+    return item.path.name
 
 
 def pytest_collection_modifyitems(items):
     for item in items:
-        group = SHARED_GRADING_GROUP if "course_dir_for" in item.fixturenames else item.path.name
-        item.add_marker(pytest.mark.xdist_group(group))
-        item.stash[GROUP] = group
-    items.sort(key=lambda item: HEAVIEST_FIRST.index(item.stash[GROUP])
-               if item.stash[GROUP] in HEAVIEST_FIRST else len(HEAVIEST_FIRST))
+        item.stash[GROUP] = test_group(item)
+        item.add_marker(pytest.mark.xdist_group(item.stash[GROUP]))
+    rank = {group: index for index, group in enumerate(HEAVIEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.stash[GROUP], len(rank)))
 
 
 @pytest.fixture(scope="session")
-def course_dir_for(tmp_path_factory):
-    """course_dir_for(assignment) -> one grading folder per assignment for the whole test run, so
-    that the wrong answers, the red team and the mutants share its reference run."""
-    @lru_cache(maxsize=None)
-    def course(assignment):
-        return tmp_path_factory.mktemp(f"course-{assignment}") / "course"
-    return course
+def class_grades(tmp_path_factory):
+    """class_grades(assignment) -> ClassGrades: the assignment's solution, blank release, wrong
+    answers, legitimate variants, red team and mutant sample, graded in one run of the autograder."""
+
+    @cache
+    def grade(assignment):
+        root = tmp_path_factory.mktemp(f"class-{assignment}")
+        return grade_class(assignment, root / "submitted", root / "grading")
+
+    return grade

@@ -1,4 +1,5 @@
 """The instructor's `python -m autograder grade` and `feedback` on a class with bad submissions."""
+
 import csv
 import re
 import subprocess
@@ -8,21 +9,33 @@ from html import unescape
 from pathlib import Path
 
 import pytest
+from helpers.hidden_tests import distinctive_hidden_lines
+from helpers.submissions import patched_answers, solution_answers, write_raw, write_submission
 
 from autograder.assignments import REPO_ROOT
 from autograder.gradebook import cell_scores, submission_score
-from hidden_tests import distinctive_hidden_lines
-from submission_factory import patched_answers, solution_answers, write_raw, write_submission
 
 ASSIGNMENT = "conv_numpy"
 pytestmark = pytest.mark.slow
 
-HANGS = [("    out = np.zeros((N, F, H_out, W_out))",
-          "    while True:  # never returns, but can be interrupted\n        pass\n    out = np.zeros((N, F, H_out, W_out))")]
-IGNORES_INTERRUPTS = [("    out = np.zeros((N, F, H_out, W_out))",
-                       "    import time\n    while True:\n        try:\n            time.sleep(0.1)\n"
-                       "        except KeyboardInterrupt:\n            pass\n    out = np.zeros((N, F, H_out, W_out))")]
-FORK_BOMB = [("    if pad < 0:", """    import os, time
+HANGS = [
+    (
+        "    out = np.zeros((N, F, H_out, W_out))",
+        "    while True:  # never returns, but can be interrupted\n        pass\n"
+        "    out = np.zeros((N, F, H_out, W_out))",
+    )
+]
+IGNORES_INTERRUPTS = [
+    (
+        "    out = np.zeros((N, F, H_out, W_out))",
+        "    import time\n    while True:\n        try:\n            time.sleep(0.1)\n"
+        "        except KeyboardInterrupt:\n            pass\n    out = np.zeros((N, F, H_out, W_out))",
+    )
+]
+FORK_BOMB = [
+    (
+        "    if pad < 0:",
+        """    import os, time
     root = os.getpid()
     try:
         while True:
@@ -32,7 +45,9 @@ FORK_BOMB = [("    if pad < 0:", """    import os, time
             time.sleep(600)
             os._exit(0)
         print("fork refused:", error)
-    if pad < 0:""")]
+    if pad < 0:""",
+    )
+]
 PROBE = """import os, socket, sys
 def attempt(label, action):
     try:
@@ -44,7 +59,8 @@ attempt("network", lambda: socket.create_connection(("127.0.0.1", 22), timeout=3
 attempt("dns", lambda: socket.getaddrinfo("pypi.org", 443))
 attempt("read source", lambda: open("../../../source/conv_numpy/conv_numpy.ipynb").read())
 attempt("read gradebook", lambda: open("../../../gradebook.db", "rb").read())
-attempt("read solutions", lambda: open(os.path.join(os.path.dirname(sys.prefix), "solutions", "conv_numpy", "conv_numpy.ipynb")).read())
+solutions = os.path.join(os.path.dirname(sys.prefix), "solutions")
+attempt("read solutions", lambda: open(os.path.join(solutions, "conv_numpy", "conv_numpy.ipynb")).read())
 attempt("write outside", lambda: open("/tmp/escaped-from-sandbox.txt", "w").write("x"))
 attempt("write beside", lambda: open("../written-by-student.txt", "w").write("x"))
 attempt("write scratch", lambda: open("scratch.txt", "w").write("x"))
@@ -53,8 +69,9 @@ WRONG_STRIDE = [("xp[n, :, i * stride:i * stride + HH, j * stride:j * stride + W
 
 
 def run_cli(*args):
-    return subprocess.run([sys.executable, "-m", "autograder", *args], cwd=REPO_ROOT,
-                          capture_output=True, text=True, timeout=900)
+    return subprocess.run(
+        [sys.executable, "-m", "autograder", *args], cwd=REPO_ROOT, capture_output=True, text=True, timeout=900
+    )
 
 
 def zip_folder(folder, destination):
@@ -72,22 +89,48 @@ def class_run(tmp_path_factory):
     write_submission(submitted, "ada", ASSIGNMENT, solution_answers(ASSIGNMENT))
     write_submission(submitted, "bob", ASSIGNMENT, patched_answers(ASSIGNMENT, {"conv2d_naive": WRONG_STRIDE}))
     write_submission(submitted, "hangs", ASSIGNMENT, patched_answers(ASSIGNMENT, {"conv2d_naive": HANGS}))
-    write_submission(submitted, "stubborn", ASSIGNMENT,
-                     patched_answers(ASSIGNMENT, {"conv2d_naive": IGNORES_INTERRUPTS}))
-    write_submission(submitted, "crashes", ASSIGNMENT, {**solution_answers(ASSIGNMENT),
-                                                        "zero_pad": "import os\nos._exit(3)"})
-    write_submission(submitted, "memory_bomb", ASSIGNMENT, patched_answers(ASSIGNMENT, {"zero_pad": [
-        ("    return np.pad(", "    hoard = np.ones(int(5 * 2**30 / 8))  # 5 GiB\n    return np.pad(")]}))
+    write_submission(
+        submitted, "stubborn", ASSIGNMENT, patched_answers(ASSIGNMENT, {"conv2d_naive": IGNORES_INTERRUPTS})
+    )
+    write_submission(
+        submitted, "crashes", ASSIGNMENT, {**solution_answers(ASSIGNMENT), "zero_pad": "import os\nos._exit(3)"}
+    )
+    write_submission(
+        submitted,
+        "memory_bomb",
+        ASSIGNMENT,
+        patched_answers(
+            ASSIGNMENT,
+            {
+                "zero_pad": [
+                    ("    return np.pad(", "    hoard = np.ones(int(5 * 2**30 / 8))  # 5 GiB\n    return np.pad(")
+                ]
+            },
+        ),
+    )
     write_submission(submitted, "fork_bomb", ASSIGNMENT, patched_answers(ASSIGNMENT, {"zero_pad": FORK_BOMB}))
     answers = solution_answers(ASSIGNMENT)
-    write_submission(submitted, "snoop", ASSIGNMENT, {**answers, "conv_output_size": PROBE + answers["conv_output_size"]})
+    write_submission(
+        submitted, "snoop", ASSIGNMENT, {**answers, "conv_output_size": PROBE + answers["conv_output_size"]}
+    )
     write_raw(submitted, "broken_json", ASSIGNMENT, f"{ASSIGNMENT}.ipynb", '{"cells": [')
     write_submission(submitted, "renamed", ASSIGNMENT, solution_answers(ASSIGNMENT), notebook="conv_numpy (1).ipynb")
     (submitted / "no_folder" / "some_other_assignment").mkdir(parents=True)
     archive = zip_folder(submitted, root / "class.zip")
     out = root / "grading"
-    completed = run_cli("grade", ASSIGNMENT, str(archive), "--out", str(out),
-                        "--cell-timeout", "5", "--timeout", "60", "--memory-limit", "3")
+    completed = run_cli(
+        "grade",
+        ASSIGNMENT,
+        str(archive),
+        "--out",
+        str(out),
+        "--cell-timeout",
+        "5",
+        "--timeout",
+        "60",
+        "--memory-limit",
+        "3",
+    )
     with open(out / "grades.csv", newline="") as handle:
         rows = {row["student_id"]: row for row in csv.DictReader(handle)}
     return completed, out, rows
@@ -96,16 +139,38 @@ def class_run(tmp_path_factory):
 def test_every_student_has_a_row_and_the_run_finishes(class_run):
     completed, _, rows = class_run
     assert completed.returncode == 0, completed.stderr
-    assert set(rows) == {"ada", "bob", "hangs", "stubborn", "crashes", "memory_bomb", "fork_bomb", "snoop",
-                         "broken_json", "renamed", "no_folder"}
+    assert set(rows) == {
+        "ada",
+        "bob",
+        "hangs",
+        "stubborn",
+        "crashes",
+        "memory_bomb",
+        "fork_bomb",
+        "snoop",
+        "broken_json",
+        "renamed",
+        "no_folder",
+    }
     assert "Traceback" not in completed.stdout + completed.stderr
 
 
 def test_csv_has_nbgrader_columns_and_tells_failures_from_zeros(class_run):
     _, _, rows = class_run
     first = next(iter(rows.values()))
-    assert list(first)[:11] == ["assignment", "duedate", "timestamp", "student_id", "last_name", "first_name",
-                                "email", "raw_score", "late_submission_penalty", "score", "max_score"]
+    assert list(first)[:11] == [
+        "assignment",
+        "duedate",
+        "timestamp",
+        "student_id",
+        "last_name",
+        "first_name",
+        "email",
+        "raw_score",
+        "late_submission_penalty",
+        "score",
+        "max_score",
+    ]
     assert rows["ada"]["status"] == "graded" and float(rows["ada"]["score"]) == 14
     assert rows["bob"]["status"] == "graded" and float(rows["bob"]["score"]) == 11
 
@@ -137,7 +202,9 @@ def test_a_failed_regrade_leaves_no_stale_score(class_run, tmp_path):
     assert submission_score(out, ASSIGNMENT, "ada") == 14
     resubmitted = tmp_path / "submitted"
     write_submission(resubmitted, "ada", ASSIGNMENT, patched_answers(ASSIGNMENT, {"conv2d_naive": IGNORES_INTERRUPTS}))
-    completed = run_cli("grade", ASSIGNMENT, str(resubmitted), "--out", str(out), "--cell-timeout", "3", "--timeout", "15")
+    completed = run_cli(
+        "grade", ASSIGNMENT, str(resubmitted), "--out", str(out), "--cell-timeout", "3", "--timeout", "15"
+    )
     assert completed.returncode == 0, completed.stderr
     with open(out / "grades.csv", newline="") as handle:
         rows = {row["student_id"]: row for row in csv.DictReader(handle)}
@@ -195,8 +262,15 @@ def test_pass_rates_and_histogram(class_run):
     completed, out, _ = class_run
     with open(out / "pass_rates.csv", newline="") as handle:
         rates = {row["test"]: row for row in csv.DictReader(handle)}
-    assert set(rates) == {"test_conv_output_size", "test_zero_pad", "test_conv2d_naive", "test_conv2d_naive_errors",
-                          "test_conv2d", "test_conv2d_vectorised", "test_max_pool2d"}
+    assert set(rates) == {
+        "test_conv_output_size",
+        "test_zero_pad",
+        "test_conv2d_naive",
+        "test_conv2d_naive_errors",
+        "test_conv2d",
+        "test_conv2d_vectorised",
+        "test_max_pool2d",
+    }
     assert rates["test_conv_output_size"]["passed"] == rates["test_conv_output_size"]["graded"]
     assert int(rates["test_conv2d_naive"]["passed"]) < int(rates["test_conv2d_naive"]["graded"])
     assert "test_conv2d_naive" in completed.stdout and "passed" in completed.stdout
@@ -217,8 +291,12 @@ def test_feedback_shows_failures_but_never_hidden_tests(class_run):
     text = unescape(re.sub(r"<[^>]+>", "", page.read_text()))
     assert "HiddenCheckFailed" in text and "hidden tests are not shown" in text
     assert "_observe" not in text, "the grader's harness cell is not part of the feedback"
-    leaked = {line for line in distinctive_hidden_lines() for page in out.glob("feedback/*/*/*.html")
-              if line in unescape(re.sub(r"<[^>]+>", "", page.read_text()))}
+    leaked = {
+        line
+        for line in distinctive_hidden_lines()
+        for page in out.glob("feedback/*/*/*.html")
+        if line in unescape(re.sub(r"<[^>]+>", "", page.read_text()))
+    }
     assert not leaked, f"hidden test source in feedback: {sorted(leaked)[:3]}"
 
 

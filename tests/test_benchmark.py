@@ -1,4 +1,5 @@
 """The conv2d benchmark runs and reports every layer (its figures go in the README, not in asserts)."""
+
 import subprocess
 import sys
 
@@ -6,8 +7,13 @@ from autograder.assignments import REPO_ROOT
 
 
 def test_benchmark_runs_and_prints_a_ratio_per_layer():
-    completed = subprocess.run([sys.executable, "benchmarks/bench_conv.py", "--quick"], cwd=REPO_ROOT,
-                               capture_output=True, text=True, timeout=300)
+    completed = subprocess.run(
+        [sys.executable, "benchmarks/bench_conv.py", "--quick"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert completed.returncode == 0, completed.stderr
     for layer in ("CIFAR-sized 3x3", "AlexNet conv1 11x11/4", "1x1 256->64"):
         line = next(line for line in completed.stdout.splitlines() if line.startswith(layer))

@@ -1,4 +1,5 @@
 """The book builds offline with warnings as errors, every cell executed, and renders in Chromium."""
+
 import functools
 import html
 import http.server
@@ -14,19 +15,19 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from helpers.chapters import CHAPTERS, chapter_exercises
+from helpers.hidden_tests import distinctive_hidden_lines
 
 from autograder.assignments import EXERCISES_DIR, REPO_ROOT
-from hidden_tests import distinctive_hidden_lines
 
-CHAPTERS = ["book/convolution_basics", "book/stride_padding_pooling", "book/lenet", "book/alexnet", "book/vgg",
-            "book/conv1x1", "book/googlenet", "book/resnet"]
-EXERCISES = {"book/stride_padding_pooling": "conv_numpy", "book/lenet": "lenet", "book/alexnet": "alexnet",
-             "book/vgg": "vgg", "book/conv1x1": "conv1x1", "book/googlenet": "googlenet", "book/resnet": "resnet"}
+EXERCISES = chapter_exercises()
 EXTERNAL = re.compile(r"""<(script|link|img|iframe|source)\b[^>]*\b(src|href)=["'](https?:)?//""", re.I)
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 # The deployment's repository and hub (book/_ext/launch_links.py); the test build uses these.
-LAUNCH_ENV = {"COURSE_REPOSITORY_URL": "https://github.com/convnets-course/convnets-from-scratch",
-              "COURSE_JUPYTERHUB_URL": "https://hub.example.edu"}
+LAUNCH_ENV = {
+    "COURSE_REPOSITORY_URL": "https://github.com/convnets-course/convnets-from-scratch",
+    "COURSE_JUPYTERHUB_URL": "https://hub.example.edu",
+}
 
 pytestmark = pytest.mark.slow
 
@@ -36,9 +37,21 @@ def site(tmp_path_factory):
     """A fresh build of the book (every cell executed), warnings treated as errors."""
     output = tmp_path_factory.mktemp("book")
     completed = subprocess.run(
-        [str(Path(sys.executable).parent / "jupyter-book"), "build", str(REPO_ROOT), "--path-output", str(output),
-         "--warningiserror", "--keep-going", "--all"],
-        capture_output=True, text=True, timeout=1800, env={**os.environ, **LAUNCH_ENV})
+        [
+            str(Path(sys.executable).parent / "jupyter-book"),
+            "build",
+            str(REPO_ROOT),
+            "--path-output",
+            str(output),
+            "--warningiserror",
+            "--keep-going",
+            "--all",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=1800,
+        env={**os.environ, **LAUNCH_ENV},
+    )
     assert completed.returncode == 0, completed.stdout[-4000:] + completed.stderr[-4000:]
     return output / "_build" / "html"
 
@@ -74,8 +87,13 @@ def test_lenet_reaches_97_percent_on_the_digits(site):
 
 
 def test_deep_plain_network_trains_worse_than_shallow_and_residual(site):
-    losses = dict(re.findall(r"(plain, 8 layers|plain, 32 layers|residual, 32 layers)\s+[0-9,]+ parameters; "
-                             r"final training loss ([0-9.]+)", page_text(site, "book/resnet")))
+    losses = dict(
+        re.findall(
+            r"(plain, 8 layers|plain, 32 layers|residual, 32 layers)\s+[0-9,]+ parameters; "
+            r"final training loss ([0-9.]+)",
+            page_text(site, "book/resnet"),
+        )
+    )
     assert len(losses) == 3, losses
     assert float(losses["plain, 32 layers"]) > float(losses["plain, 8 layers"]) > 0
     assert float(losses["residual, 32 layers"]) < float(losses["plain, 32 layers"])
@@ -122,17 +140,25 @@ def solution_cells():
     """{assignment: [answer code, whitespace-normalised]} of the instructor's notebooks."""
     from autograder.assignments import SOLUTIONS_DIR
     from autograder.pipeline.notebook_cells import answer_sources
-    return {path.parent.name: [" ".join(code.split()) for code in answer_sources(path).values()]
-            for path in sorted(SOLUTIONS_DIR.glob("*/*.ipynb"))}
+
+    return {
+        path.parent.name: [" ".join(code.split()) for code in answer_sources(path).values()]
+        for path in sorted(SOLUTIONS_DIR.glob("*/*.ipynb"))
+    }
 
 
 def distinctive_solution_lines(assignment, min_length=30):
     """Lines of an assignment's answers that its student release does not contain."""
     from autograder.assignments import SOLUTIONS_DIR
     from autograder.pipeline.notebook_cells import answer_sources
+
     released = (EXERCISES_DIR / assignment / f"{assignment}.ipynb").read_text()
-    return {line.strip() for code in answer_sources(SOLUTIONS_DIR / assignment / f"{assignment}.ipynb").values()
-            for line in code.splitlines() if len(line.strip()) >= min_length and line.strip() not in released}
+    return {
+        line.strip()
+        for code in answer_sources(SOLUTIONS_DIR / assignment / f"{assignment}.ipynb").values()
+        for line in code.splitlines()
+        if len(line.strip()) >= min_length and line.strip() not in released
+    }
 
 
 def site_texts(site):
@@ -158,12 +184,15 @@ def test_no_solution_on_the_site(site):
 
 def test_chapter_notebooks_match_the_chapters():
     """book/<chapter>.ipynb (what the launch buttons open) is regenerated from the chapter's MyST."""
-    sys.path.insert(0, str(REPO_ROOT / "scripts"))
     from chapter_notebooks import as_notebook, chapter_sources
+
     sources = chapter_sources()
     assert sorted(f"book/{path.stem}" for path in sources) == sorted(CHAPTERS)
-    stale = [path.name for path in sources
-             if not path.with_suffix(".ipynb").exists() or path.with_suffix(".ipynb").read_text() != as_notebook(path)]
+    stale = [
+        path.name
+        for path in sources
+        if not path.with_suffix(".ipynb").exists() or path.with_suffix(".ipynb").read_text() != as_notebook(path)
+    ]
     assert not stale, f"run `make notebooks`: out of date: {stale}"
 
 
@@ -182,8 +211,8 @@ def test_launch_buttons_open_the_chapter(site, chapter):
 
 
 def test_no_launch_buttons_without_a_repository():
-    sys.path.insert(0, str(REPO_ROOT / "book" / "_ext"))
     from launch_links import launch_options
+
     assert launch_options({}) == {}
     options = launch_options(LAUNCH_ENV)
     assert options["launch_buttons"]["binderhub_url"] == "https://mybinder.org"
@@ -217,8 +246,14 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 AXE = REPO_ROOT / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = REPO_ROOT / "_build" / "screenshots"  # kept as CI artifacts
-BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run"]
+BROWSER_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 @pytest.fixture(scope="module")
@@ -237,8 +272,11 @@ def serious_accessibility_violations(page):
     assert AXE.is_file(), "axe-core is missing: `make setup` runs npm ci"
     page.add_script_tag(path=str(AXE))
     violations = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations")
-    return [f"{v['id']} ({v['impact']}): {v['nodes'][0]['target']}" for v in violations
-            if v["impact"] in ("serious", "critical")]
+    return [
+        f"{v['id']} ({v['impact']}): {v['nodes'][0]['target']}"
+        for v in violations
+        if v["impact"] in ("serious", "critical")
+    ]
 
 
 def explorer_responds(page):
@@ -264,14 +302,20 @@ def test_chapter_renders_in_chromium(served_site, browser, chapter):
     problems, foreign = [], []
     page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
     page.on("pageerror", lambda error: problems.append(str(error)))
-    page.on("request", lambda request: foreign.append(request.url)
-            if not request.url.startswith((served_site, "data:", "blob:")) else None)
+    page.on(
+        "request",
+        lambda request: (
+            foreign.append(request.url) if not request.url.startswith((served_site, "data:", "blob:")) else None
+        ),
+    )
     page.goto(f"{served_site}/{chapter}.html", wait_until="networkidle")
     page.wait_for_function("document.querySelectorAll('mjx-container').length > 0", timeout=30000)
     page.wait_for_selector(".static-explorer", state="visible", timeout=30000)
     responds = explorer_responds(page)
-    figures = page.evaluate("Array.from(document.querySelectorAll('.cell_output img'))"
-                            ".filter(img => img.complete && img.naturalWidth > 0).length")
+    figures = page.evaluate(
+        "Array.from(document.querySelectorAll('.cell_output img'))"
+        ".filter(img => img.complete && img.naturalWidth > 0).length"
+    )
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{Path(chapter).name}.png"), full_page=True)
     violations = serious_accessibility_violations(page)

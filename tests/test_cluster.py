@@ -1,4 +1,5 @@
 """The same grading job on a Dask cluster: a local scheduler and two workers on loopback."""
+
 import socket
 import subprocess
 import sys
@@ -6,11 +7,11 @@ import time
 from pathlib import Path
 
 import pytest
+from helpers.submissions import patched_answers, release_answers, solution_answers, write_submission
 
 from autograder.gradebook import cell_scores
 from autograder.grading import grade_assignment
 from autograder.limits import Limits
-from submission_factory import patched_answers, release_answers, solution_answers, write_submission
 
 ASSIGNMENT = "conv_numpy"
 WRONG_STRIDE = [("xp[n, :, i * stride:i * stride + HH, j * stride:j * stride + WW]", "xp[n, :, i:i + HH, j:j + WW]")]
@@ -30,13 +31,37 @@ def cluster():
     dask = str(Path(sys.executable).with_name("dask"))
     port = free_port()
     address = f"tcp://127.0.0.1:{port}"
-    processes = [subprocess.Popen([dask, "scheduler", "--host", "127.0.0.1", "--port", str(port),
-                                   "--dashboard-address", ":0"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
+    processes = [
+        subprocess.Popen(
+            [dask, "scheduler", "--host", "127.0.0.1", "--port", str(port), "--dashboard-address", ":0"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+    ]
     time.sleep(3)
-    processes += [subprocess.Popen([dask, "worker", address, "--nthreads", "1", "--nworkers", "1",
-                                    "--host", "127.0.0.1", "--dashboard-address", ":0", "--no-nanny"],
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for _ in range(2)]
+    processes += [
+        subprocess.Popen(
+            [
+                dask,
+                "worker",
+                address,
+                "--nthreads",
+                "1",
+                "--nworkers",
+                "1",
+                "--host",
+                "127.0.0.1",
+                "--dashboard-address",
+                ":0",
+                "--no-nanny",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for _ in range(2)
+    ]
     from distributed import Client
+
     with Client(address, timeout="60s") as client:
         client.wait_for_workers(2, timeout=120)
     yield address
@@ -56,12 +81,15 @@ def class_folder(root):
 def test_cluster_grading_matches_local_grading(cluster, tmp_path):
     submitted = class_folder(tmp_path)
     local = grade_assignment(ASSIGNMENT, submitted, tmp_path / "local", Limits(), workers=2, batch_size=1)
-    remote = grade_assignment(ASSIGNMENT, submitted, tmp_path / "remote", Limits(), workers=2, batch_size=1,
-                              scheduler=cluster)
+    remote = grade_assignment(
+        ASSIGNMENT, submitted, tmp_path / "remote", Limits(), workers=2, batch_size=1, scheduler=cluster
+    )
     assert [(r.student, r.status, r.score) for r in remote] == [(r.student, r.status, r.score) for r in local]
     assert [r.score for r in remote] == [14, 11, 0]
     for student in ("ada", "bob", "cy"):
-        assert cell_scores(tmp_path / "remote", ASSIGNMENT, student) == cell_scores(tmp_path / "local", ASSIGNMENT, student)
+        assert cell_scores(tmp_path / "remote", ASSIGNMENT, student) == cell_scores(
+            tmp_path / "local", ASSIGNMENT, student
+        )
         assert (tmp_path / "remote" / "autograded" / student / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").exists()
     workers = {r.graded_by for r in remote}
     assert len(workers) == 2 and all(w.startswith("tcp://127.0.0.1:") for w in workers), workers

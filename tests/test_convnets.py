@@ -1,4 +1,5 @@
 """The chapters' shared helpers agree with PyTorch and fail clearly."""
+
 import numpy as np
 import pytest
 import torch
@@ -60,7 +61,13 @@ def test_fit_trains_and_records_history():
     torch.manual_seed(0)
     train, test = digits_loaders(batch_size=64, size=8)
     model = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(64, 10))
-    history = fit(model, train, test, epochs=3, optimizer=torch.optim.Adam(model.parameters(), lr=1e-2),
-                  device=torch.device("cpu"))
+    history = fit(
+        model,
+        train,
+        test,
+        epochs=3,
+        optimizer=torch.optim.Adam(model.parameters(), lr=1e-2),
+        device=torch.device("cpu"),
+    )
     assert len(history["train_loss"]) == 3 and history["train_loss"][-1] < history["train_loss"][0]
     assert history["test_acc"][-1] > 0.8 and history["images"] == 3 * len(train.dataset)

@@ -1,4 +1,5 @@
 """The data loaders: the offline default works, the real loaders parse their formats and fail clearly offline."""
+
 import gzip
 import io
 import pickle
@@ -51,8 +52,9 @@ def test_cifar_archive_is_parsed(tmp_path):
     archive = tmp_path / "cifar-10-python.tar.gz"
     with tarfile.open(archive, "w:gz") as tar:
         for name, count in (("data_batch_1", 5), ("test_batch", 3)):
-            payload = pickle.dumps({b"data": rng.integers(0, 256, (count, 3072)).astype(np.uint8),
-                                    b"labels": list(range(count))})
+            payload = pickle.dumps(
+                {b"data": rng.integers(0, 256, (count, 3072)).astype(np.uint8), b"labels": list(range(count))}
+            )
             info = tarfile.TarInfo(f"cifar-10-batches-py/{name}")
             info.size = len(payload)
             tar.addfile(info, io.BytesIO(payload))

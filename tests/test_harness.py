@@ -4,6 +4,7 @@ Equivalent models written differently must produce the same observations; models
 something else must not; values that are not plain tensors are rejected; and patching torch after
 the harness is made changes nothing it hands over.
 """
+
 import numpy as np
 import pytest
 import torch
@@ -28,8 +29,14 @@ def model_observations(model, *inputs, train=False):
 class Sequential(nn.Module):
     def __init__(self, dropout=0.3):
         super().__init__()
-        self.features = nn.Sequential(nn.Conv2d(3, 5, 3, padding=1), nn.BatchNorm2d(5), nn.ReLU(), nn.MaxPool2d(2),
-                                      nn.Conv2d(5, 7, 3, padding=1), nn.ReLU())
+        self.features = nn.Sequential(
+            nn.Conv2d(3, 5, 3, padding=1),
+            nn.BatchNorm2d(5),
+            nn.ReLU(),
+            nn.MaxPool2d(2),
+            nn.Conv2d(5, 7, 3, padding=1),
+            nn.ReLU(),
+        )
         self.head = nn.Sequential(nn.Flatten(), nn.Dropout(dropout), nn.Linear(7 * 4 * 4, 4))
 
     def forward(self, x):
@@ -56,7 +63,10 @@ X = torch.randn(2, 3, 8, 8, generator=torch.Generator().manual_seed(0))
 
 
 def test_equivalent_models_written_differently_observe_the_same():
-    assert disagreement(model_observations(Sequential(), X, train=True), model_observations(Functional(), X, train=True)) is None
+    assert (
+        disagreement(model_observations(Sequential(), X, train=True), model_observations(Functional(), X, train=True))
+        is None
+    )
 
 
 @pytest.mark.parametrize("change", ["missing relu", "average pooling", "dropout rate", "extra unused parameter"])
@@ -101,8 +111,10 @@ class Three(int):
     pass
 
 
-@pytest.mark.parametrize("value", [torch.zeros(3).as_subclass(Sneaky), AsArray(), Three(3), [1, AsArray()],
-                                   np.array([object()], dtype=object), "3"])
+@pytest.mark.parametrize(
+    "value",
+    [torch.zeros(3).as_subclass(Sneaky), AsArray(), Three(3), [1, AsArray()], np.array([object()], dtype=object), "3"],
+)
 def test_values_that_are_not_plain_are_rejected(value):
     [found] = observations(lambda observe, grader: observe("v", value))
     assert "rejected" in found and "npy" not in found
@@ -113,6 +125,7 @@ def test_a_model_returning_a_tensor_subclass_is_rejected():
     class Wraps(Sequential):
         def forward(self, x):
             return super().forward(x).as_subclass(Sneaky)
+
     found = model_observations(Wraps(), X)
     assert [p["name"] for p in found] == ["m: the model's output"] and "rejected" in found[0]
 
@@ -120,7 +133,16 @@ def test_a_model_returning_a_tensor_subclass_is_rejected():
 def test_plain_values_pass_through():
     values = [torch.arange(3), np.arange(4.0), 3, 2.5, True, np.float64(1.5), torch.Size([2, 3]), [(1, 2), (3, 4)]]
     found = observations(lambda observe, grader: [observe(str(i), v) for i, v in enumerate(values)])
-    assert [decode(p).tolist() for p in found] == [[0, 1, 2], [0.0, 1.0, 2.0, 3.0], 3, 2.5, True, 1.5, [2, 3], [[1, 2], [3, 4]]]
+    assert [decode(p).tolist() for p in found] == [
+        [0, 1, 2],
+        [0.0, 1.0, 2.0, 3.0],
+        3,
+        2.5,
+        True,
+        1.5,
+        [2, 3],
+        [[1, 2], [3, 4]],
+    ]
 
 
 def test_patching_torch_after_the_harness_is_made_changes_nothing_it_hands_over(monkeypatch):

@@ -1,5 +1,6 @@
 """The hidden tests leave every verdict to the grader: they hand values over with `_observe` or
 `_grader.check_model` and assert nothing a student's code could decide inside the kernel."""
+
 import ast
 
 import nbformat
@@ -37,7 +38,10 @@ def test_no_verdict_in_a_hidden_block_is_left_to_the_kernel(assignment):
 
 
 def test_the_check_finds_kernel_verdicts():
-    assert kernel_verdicts("assert x == 1\nraise AssertionError('no')\n") == ["assert x == 1", "raise AssertionError('no')"]
+    assert kernel_verdicts("assert x == 1\nraise AssertionError('no')\n") == [
+        "assert x == 1",
+        "raise AssertionError('no')",
+    ]
     assert kernel_verdicts("_observe('x', x)") == []
 
 

@@ -1,6 +1,7 @@
 """The student's flow in JupyterLab, in a real browser: JupyterLab started as `make lab` starts it
 (with nbgrader's extensions), an exercise opened, every answer typed in, all cells run, the
 visible tests passing, the notebook saved and checked with nbgrader's Validate button."""
+
 import os
 import shutil
 import socket
@@ -12,11 +13,11 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from helpers.submissions import solution_answers
+from test_book import BROWSER_ARGS, CHROMIUM, SCREENSHOTS
 
 from autograder.assignments import EXERCISES_DIR
 from autograder.pipeline.notebook_cells import answer_sources
-from submission_factory import solution_answers
-from test_book import BROWSER_ARGS, CHROMIUM, SCREENSHOTS
 
 ASSIGNMENT = "conv_numpy"
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
@@ -34,17 +35,29 @@ def lab(tmp_path_factory):
     root = tmp_path_factory.mktemp("lab")
     shutil.copytree(EXERCISES_DIR / ASSIGNMENT, root / ASSIGNMENT)
     port, token = free_port(), "convnets-test-token"
-    command = [str(Path(sys.executable).with_name("jupyter")), "lab", f"--ServerApp.root_dir={root}",
-               "--no-browser", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
-               f"--IdentityProvider.token={token}", *(["--allow-root"] if os.geteuid() == 0 else [])]
+    command = [
+        str(Path(sys.executable).with_name("jupyter")),
+        "lab",
+        f"--ServerApp.root_dir={root}",
+        "--no-browser",
+        "--ServerApp.ip=127.0.0.1",
+        f"--ServerApp.port={port}",
+        f"--IdentityProvider.token={token}",
+        *(["--allow-root"] if os.geteuid() == 0 else []),
+    ]
     # Render every cell, not only those in view, so the test can find each answer cell.
     settings = root.parent / "lab-settings"
     (settings / "@jupyterlab" / "notebook-extension").mkdir(parents=True)
     (settings / "@jupyterlab" / "notebook-extension" / "tracker.jupyterlab-settings").write_text(
-        '{"windowingMode": "none"}')
+        '{"windowingMode": "none"}'
+    )
     log = open(root.parent / "jupyterlab.log", "w")
-    server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT,
-                              env={**os.environ, "HOME": str(root.parent), "JUPYTERLAB_SETTINGS_DIR": str(settings)})
+    server = subprocess.Popen(
+        command,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "HOME": str(root.parent), "JUPYTERLAB_SETTINGS_DIR": str(settings)},
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120
     while True:
@@ -105,8 +118,7 @@ def test_student_solves_runs_and_validates_an_exercise(lab):
         page.locator(".jp-Toolbar-item", has_text="Validate").click()
         dialog = page.locator(".jp-Dialog")
         dialog.wait_for(timeout=240000)
-        page.wait_for_function("!document.querySelector('.jp-Dialog').innerText.includes('Validating')",
-                               timeout=240000)
+        page.wait_for_function("!document.querySelector('.jp-Dialog').innerText.includes('Validating')", timeout=240000)
         verdict = dialog.inner_text()
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / "jupyterlab-validate.png"))

@@ -4,13 +4,12 @@ The operators produce the mutants the course cares about, every recorded equival
 exists and has a reason, and a deterministic sample of each assignment's mutants, graded by the
 real autograder, loses points unless recorded as equivalent. `make mutants` grades them all.
 """
+
 import pytest
+from helpers.class_grading import MUTANT_SAMPLE
 
 from autograder.assignments import assignment_names
-from autograder.limits import Limits
-from autograder.mutants import assignment_mutants, cell_mutants, equivalent_mutants, grade_mutants, sample, survivors
-
-SAMPLE_SIZE = 3
+from autograder.mutants import assignment_mutants, cell_mutants, equivalent_mutants, sample, survivors
 
 
 def descriptions(source):
@@ -25,11 +24,25 @@ def test_pytorch_aware_operators():
         "        self.main = nn.Sequential(nn.Conv2d(4, 8, 3, padding=1, bias=False), nn.BatchNorm2d(8), nn.ReLU(),\n"
         "                                  nn.MaxPool2d(2), nn.Dropout(0.5))\n"
         "    def forward(self, x):\n"
-        "        return torch.relu(torch.cat([self.main(x), x], dim=1) + x)\n")
-    assert {"drop ReLU", "drop MaxPool2d", "drop BatchNorm2d", "drop Dropout", "add a ReLU after Conv2d",
-            "MaxPool2d -> AvgPool2d", "relu(x) -> x", "Conv2d padding changed", "Conv2d bias=True",
-            "Conv2d argument 3 changed", "Dropout argument 1 changed", "concatenate along another axis",
-            "drop the right operand of +", "relu -> tanh", "Add -> Sub"} <= found
+        "        return torch.relu(torch.cat([self.main(x), x], dim=1) + x)\n"
+    )
+    assert {
+        "drop ReLU",
+        "drop MaxPool2d",
+        "drop BatchNorm2d",
+        "drop Dropout",
+        "add a ReLU after Conv2d",
+        "MaxPool2d -> AvgPool2d",
+        "relu(x) -> x",
+        "Conv2d padding changed",
+        "Conv2d bias=True",
+        "Conv2d argument 3 changed",
+        "Dropout argument 1 changed",
+        "concatenate along another axis",
+        "drop the right operand of +",
+        "relu -> tanh",
+        "Add -> Sub",
+    } <= found
     assert any(text.startswith("swap nn.Conv2d") for text in found)
 
 
@@ -50,9 +63,9 @@ def test_recorded_equivalent_mutants_exist_and_say_why(assignment):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("assignment", assignment_names())
-def test_a_sample_of_mutants_loses_points(assignment, course_dir_for):
-    mutants = sample(assignment_mutants(assignment), SAMPLE_SIZE, seed="ci")
-    results = grade_mutants(assignment, mutants, course_dir_for(assignment), Limits(cell_timeout=120))
-    surviving, _ = survivors(assignment, results)
-    described = {m.id: m.description for m in mutants}
+def test_a_sample_of_mutants_loses_points(assignment, class_grades):
+    graded = class_grades(assignment)
+    assert len(graded.mutants) == MUTANT_SAMPLE
+    surviving, _ = survivors(assignment, graded.mutant_results())
+    described = {m.id: m.description for m in graded.mutants}
     assert not surviving, {identifier: described[identifier] for identifier in surviving}

@@ -1,4 +1,5 @@
 """The grader's comparison of observed values with the reference's, on payloads a student may forge."""
+
 import base64
 import io
 
@@ -16,8 +17,10 @@ def payload(name, value, **extra):
 def test_matching_values_agree_within_the_reference_tolerance():
     reference = [payload("out", [1.0, 2.0], tolerance={"rtol": 0.0, "atol": 0.1}), payload("n", 3)]
     assert disagreement(reference, [payload("n", 3), payload("out", [1.05, 2.0])]) is None
-    assert disagreement(reference, [payload("out", [1.2, 2.0]), payload("n", 3)]) == \
-        ("out: values differ from the reference solution's", ERROR_NAME)
+    assert disagreement(reference, [payload("out", [1.2, 2.0]), payload("n", 3)]) == (
+        "out: values differ from the reference solution's",
+        ERROR_NAME,
+    )
 
 
 def test_the_tolerance_is_the_reference_s_not_the_student_s():
@@ -27,8 +30,12 @@ def test_the_tolerance_is_the_reference_s_not_the_student_s():
 
 def test_forged_or_missing_values_are_verdicts_not_crashes():
     reference = [payload("out", [1.0, 2.0], asserted=True)]
-    for forged in ({"name": "out", "npy": ""}, {"name": "out", "npy": "not base64!"}, {"name": "out"},
-                   payload("out", ["a", "b"])):
+    for forged in (
+        {"name": "out", "npy": ""},
+        {"name": "out", "npy": "not base64!"},
+        {"name": "out"},
+        payload("out", ["a", "b"]),
+    ):
         problem, name = disagreement(reference, [forged])
         assert problem.startswith("out: ") and name == TAMPER_NAME
     assert disagreement(reference, []) == ("out: no value reached the grader", TAMPER_NAME)
@@ -44,5 +51,7 @@ def test_a_rejected_value_fails_with_its_own_name():
 def test_any_accepted_alternative_matches():
     solution, variant = [payload("out", [1.0])], [payload("out", [2.0])]
     assert disagreement_with_all([solution, variant], [payload("out", [2.0])]) is None
-    assert disagreement_with_all([solution, variant], [payload("out", [3.0])]) == \
-        ("out: values differ from the reference solution's", ERROR_NAME)
+    assert disagreement_with_all([solution, variant], [payload("out", [3.0])]) == (
+        "out: values differ from the reference solution's",
+        ERROR_NAME,
+    )

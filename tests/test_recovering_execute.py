@@ -1,5 +1,6 @@
 """A kernel that dies in one cell costs only that cell: the cells before it are run again in a
 fresh kernel and the notebook goes on after it."""
+
 import pytest
 from nbclient.exceptions import DeadKernelError
 from nbformat.v4 import new_code_cell, new_notebook
@@ -11,8 +12,11 @@ def run(cells, **settings):
     notebook = new_notebook(cells=[new_code_cell(source) for source in cells])
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     executed, _ = RecoveringExecute(timeout=60, kernel_name="python3", **settings).preprocess(
-        notebook, {"metadata": {"path": "."}})
-    return [[output.get("ename") or output.get("text", "").strip() for output in cell.outputs] for cell in executed.cells]
+        notebook, {"metadata": {"path": "."}}
+    )
+    return [
+        [output.get("ename") or output.get("text", "").strip() for output in cell.outputs] for cell in executed.cells
+    ]
 
 
 def test_the_notebook_goes_on_after_the_cell_that_killed_the_kernel():

@@ -1,16 +1,22 @@
 """exercises/ is exactly what nbgrader generates from solutions/, and holds no hidden test."""
+
 import json
 
+import nbformat
 import pytest
+from helpers.hidden_tests import distinctive_hidden_lines
 
-from autograder.assignments import EXERCISES_DIR, assignment_names
+from autograder.assignments import EXERCISES_DIR, SOLUTIONS_DIR, assignment_names
 from autograder.release import generate_release
-from hidden_tests import distinctive_hidden_lines
+from autograder.setup_cell import setup_cells, source_notebooks, stale_setup_cells, write_setup_cells
+
+PYTORCH_ASSIGNMENTS = ["alexnet", "conv1x1", "googlenet", "lenet", "resnet", "vgg"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("assignment", assignment_names())
 def test_committed_release_equals_a_fresh_generation(tmp_path, assignment):
-    fresh = generate_release(assignment, tmp_path)
+    fresh = generate_release(assignment, tmp_path, record=False)
     committed = EXERCISES_DIR / assignment
     fresh_files = sorted(p.relative_to(fresh) for p in fresh.rglob("*") if p.is_file())
     committed_files = sorted(p.relative_to(committed) for p in committed.rglob("*") if p.is_file())
@@ -32,3 +38,18 @@ def test_no_hidden_test_or_solution_in_exercises():
             leaked = [line for line in hidden if line in text]
             assert not leaked, f"{path} contains hidden test lines: {leaked[:3]}"
             assert "BEGIN HIDDEN TESTS" not in text and "BEGIN SOLUTION" not in text, path
+
+
+def test_setup_cells_are_written_from_one_file(tmp_path):
+    notebooks = source_notebooks()
+    with_setup = [path for path in notebooks if setup_cells(nbformat.read(str(path), as_version=4))]
+    assert sorted(path.parent.name for path in with_setup) == sorted(PYTORCH_ASSIGNMENTS)
+    assert not stale_setup_cells(), "a setup cell differs from solutions/setup_cell.py: run `make release`"
+    copy = tmp_path / "lenet.ipynb"
+    copy.write_text(
+        SOLUTIONS_DIR.joinpath("lenet", "lenet.ipynb")
+        .read_text()
+        .replace("def count_parameters(model)", "def count_params(model)")
+    )
+    assert stale_setup_cells([copy]) == [copy], "an edited copy is seen"
+    assert write_setup_cells([copy]) == [copy] and not stale_setup_cells([copy]), "and rewritten by the release"

@@ -1,4 +1,5 @@
 """A grader killed with `kill -9` half-way loses nothing: the rerun grades only what is missing."""
+
 import csv
 import json
 import os
@@ -8,10 +9,10 @@ import time
 from pathlib import Path
 
 import pytest
+from helpers.submissions import patched_answers, solution_answers, write_submission
 
 from autograder.assignments import REPO_ROOT
 from autograder.gradebook import open_gradebook
-from submission_factory import patched_answers, solution_answers, write_submission
 
 ASSIGNMENT = "conv_numpy"
 WRONG_STRIDE = [("xp[n, :, i * stride:i * stride + HH, j * stride:j * stride + WW]", "xp[n, :, i:i + HH, j:j + WW]")]
@@ -21,8 +22,20 @@ pytestmark = pytest.mark.slow
 
 
 def grade_command(submitted, out):
-    return [sys.executable, "-m", "autograder", "grade", ASSIGNMENT, str(submitted), "--out", str(out),
-            "--workers", "1", "--batch-size", "1"]
+    return [
+        sys.executable,
+        "-m",
+        "autograder",
+        "grade",
+        ASSIGNMENT,
+        str(submitted),
+        "--out",
+        str(out),
+        "--workers",
+        "1",
+        "--batch-size",
+        "1",
+    ]
 
 
 def ledger_students(out):
@@ -45,11 +58,20 @@ def processes_working_in(folder):
 def test_kill_minus_nine_then_rerun(tmp_path):
     submitted, out = tmp_path / "submitted", tmp_path / "grading"
     for student, points in STUDENTS.items():
-        answers = solution_answers(ASSIGNMENT) if points == 14 else patched_answers(ASSIGNMENT, {"conv2d_naive": WRONG_STRIDE})
+        answers = (
+            solution_answers(ASSIGNMENT)
+            if points == 14
+            else patched_answers(ASSIGNMENT, {"conv2d_naive": WRONG_STRIDE})
+        )
         write_submission(submitted, student, ASSIGNMENT, answers)
 
-    grader = subprocess.Popen(grade_command(submitted, out), cwd=REPO_ROOT, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL, start_new_session=True)
+    grader = subprocess.Popen(
+        grade_command(submitted, out),
+        cwd=REPO_ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     deadline = time.monotonic() + 600
     while len(ledger_students(out)) < 2 and time.monotonic() < deadline and grader.poll() is None:
         time.sleep(0.2)
@@ -65,8 +87,11 @@ def test_kill_minus_nine_then_rerun(tmp_path):
 
     rerun = subprocess.run(grade_command(submitted, out), cwd=REPO_ROOT, capture_output=True, text=True, timeout=900)
     assert rerun.returncode == 0, rerun.stderr
-    kept = {line.split("]")[1].split(":")[0].strip() for line in rerun.stdout.splitlines()
-            if "unchanged since the last run, kept" in line}
+    kept = {
+        line.split("]")[1].split(":")[0].strip()
+        for line in rerun.stdout.splitlines()
+        if "unchanged since the last run, kept" in line
+    }
     assert kept == finished_before, (kept, finished_before)
 
     assert not any(os.path.exists(runtime) for runtime in sandboxes), "the killed run's sandboxes are cleaned up"
@@ -84,6 +109,7 @@ def test_a_change_of_tests_regrades_unchanged_submissions(tmp_path, monkeypatch)
     """The fingerprint of a result includes the assignment's version: unchanged submissions are kept
     only while the hidden tests are unchanged too, and a rerun after a change says it regrades them."""
     from autograder import grading
+
     submitted, out = tmp_path / "submitted", tmp_path / "grading"
     for student in ("s1", "s2"):
         write_submission(submitted, student, ASSIGNMENT, solution_answers(ASSIGNMENT))
@@ -98,6 +124,7 @@ def test_a_change_of_tests_regrades_unchanged_submissions(tmp_path, monkeypatch)
     monkeypatch.setattr(grading, "assignment_version", lambda folder, assignment: "tests-changed")
     after_change = run()
     assert not any("kept" in line for line in after_change), after_change
-    assert any("tests changed since the last run: regrading 2 unchanged submission(s): s1, s2" in line
-               for line in after_change), after_change
+    assert any(
+        "tests changed since the last run: regrading 2 unchanged submission(s): s1, s2" in line for line in after_change
+    ), after_change
     assert sum("unchanged since the last run, kept" in line for line in run()) == 2

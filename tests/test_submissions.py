@@ -1,9 +1,11 @@
 """Submissions from nbgrader's layout, Canvas and Moodle downloads, zips and single notebooks."""
+
 import os
 import zipfile
 
+from helpers.submissions import solution_answers, write_submission
+
 from autograder.intake.submissions import collect_submissions
-from submission_factory import solution_answers, write_submission
 
 ASSIGNMENT, NOTEBOOK = "conv_numpy", "conv_numpy.ipynb"
 
@@ -40,9 +42,13 @@ def test_canvas_zip_with_late_resubmitted_and_renamed_files(tmp_path):
     assert set(students) == {"lovelaceada", "babbagecharles", "hoppergrace"}
     assert not students["lovelaceada"].problems and not students["babbagecharles"].problems
     assert (students["babbagecharles"].folder / NOTEBOOK).is_file(), "the -1 of a resubmission is dropped"
-    assert students["hoppergrace"].problems == ["missing conv_numpy.ipynb (found: my_work.ipynb); the notebook must keep its name"]
-    assert notes == ["lovelaceada: graded the latest conv_numpy.ipynb (lovelaceada_1234_5999_conv_numpy-2.ipynb), "
-                     "not lovelaceada_1234_5678_conv_numpy.ipynb"]
+    assert students["hoppergrace"].problems == [
+        "missing conv_numpy.ipynb (found: my_work.ipynb); the notebook must keep its name"
+    ]
+    assert notes == [
+        "lovelaceada: graded the latest conv_numpy.ipynb (lovelaceada_1234_5999_conv_numpy-2.ipynb), "
+        "not lovelaceada_1234_5678_conv_numpy.ipynb"
+    ]
 
 
 def test_moodle_folders_and_students_sharing_a_name(tmp_path):
@@ -86,6 +92,7 @@ def test_exchange_inbound_grades_the_latest_hand_in_and_keeps_the_others(tmp_pat
 def test_a_new_submission_archives_the_graded_one(tmp_path):
     from autograder.grading_folder import GradingFolder
     from autograder.intake.submissions import Submission
+
     first = notebook_file(tmp_path, tmp_path / "first", NOTEBOOK)
     second = notebook_file(tmp_path, tmp_path / "second", NOTEBOOK)
     second.write_text(second.read_text() + "\n")

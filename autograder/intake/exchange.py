@@ -3,6 +3,7 @@
 notebooks and a timestamp.txt. Of several hand-ins by one student the latest is graded; the
 others stay where they are.
 """
+
 import re
 import shutil
 from pathlib import Path
@@ -37,6 +38,8 @@ def stage_latest_hand_ins(folder, assignment, staging):
         latest_time, latest = hand_ins[-1]
         shutil.copytree(latest, Path(staging) / student / assignment)
         if len(hand_ins) > 1:
-            notes.append(f"{student}: {len(hand_ins)} hand-ins, graded the latest ({latest_time:%Y-%m-%d %H:%M:%S} UTC, "
-                         f"{latest.name}); the {len(hand_ins) - 1} earlier one(s) stay in {Path(folder)}")
+            notes.append(
+                f"{student}: {len(hand_ins)} hand-ins, graded the latest ({latest_time:%Y-%m-%d %H:%M:%S} UTC, "
+                f"{latest.name}); the {len(hand_ins) - 1} earlier one(s) stay in {Path(folder)}"
+            )
     return notes

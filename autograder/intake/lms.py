@@ -5,6 +5,7 @@ Canvas names each file `<name>[_LATE]_<user id>_<submission id>_<original file>`
 file prefix) `<Full Name>_<user id>_assignsubmission_file_`. Each student's notebook is staged as
 `<staging>/<student id>/<assignment>/<notebook>`, with the notebook's own name restored.
 """
+
 import re
 import shutil
 from dataclasses import dataclass
@@ -17,10 +18,10 @@ RESUBMISSION_SUFFIX = re.compile(r"-\d+(?=\.ipynb$)")
 
 @dataclass
 class LmsFile:
-    name: str        # the student's name as the LMS wrote it
-    user: str        # the LMS's user id
-    order: int       # later submissions sort higher
-    filename: str    # the file's original name
+    name: str  # the student's name as the LMS wrote it
+    user: str  # the LMS's user id
+    order: int  # later submissions sort higher
+    filename: str  # the file's original name
     path: Path
 
 
@@ -32,9 +33,13 @@ def find_lms_files(folder):
         moodle_folder = MOODLE.match(relative.parts[0]) if len(relative.parts) > 1 else None
         canvas, moodle_file = CANVAS.match(path.name), MOODLE.match(path.name)
         if moodle_folder:
-            found.append(LmsFile(moodle_folder["name"], moodle_folder["user"], int(path.stat().st_mtime), path.name, path))
+            found.append(
+                LmsFile(moodle_folder["name"], moodle_folder["user"], int(path.stat().st_mtime), path.name, path)
+            )
         elif moodle_file:
-            found.append(LmsFile(moodle_file["name"], moodle_file["user"], int(path.stat().st_mtime), moodle_file["file"], path))
+            found.append(
+                LmsFile(moodle_file["name"], moodle_file["user"], int(path.stat().st_mtime), moodle_file["file"], path)
+            )
         elif canvas:
             found.append(LmsFile(canvas["name"], canvas["user"], int(canvas["submission"]), canvas["file"], path))
     return found

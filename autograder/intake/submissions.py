@@ -4,6 +4,7 @@ Accepted: nbgrader's submitted/<student>/<assignment>/ tree, nbgrader's exchange
 (see exchange.py), a Canvas or Moodle bulk download (see lms.py), a .zip of any of these, or a
 single notebook.
 """
+
 import shutil
 import tempfile
 import zipfile
@@ -19,6 +20,7 @@ from .lms import find_lms_files, stage_lms_download, student_id
 @dataclass
 class Submission:
     """One student's hand-in: the folder holding their notebooks, and what is wrong with it."""
+
     student: str
     folder: Path
     problems: list = field(default_factory=list)

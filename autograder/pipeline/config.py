@@ -3,6 +3,7 @@
 These lines go into a grading folder's nbgrader_config.py; nbgrader then imports the classes
 named here in its own process.
 """
+
 from pathlib import Path
 
 from .integrity import RestoreStructure

@@ -41,7 +41,13 @@ def make_harness(publish=None):
         torch = TorchDispatchMode = None
 
     exact_type, is_instance, length, as_list = builtins.type, builtins.isinstance, builtins.len, builtins.list
-    to_float, to_str, to_int, enumerate_, sorted_ = builtins.float, builtins.str, builtins.int, builtins.enumerate, builtins.sorted
+    to_float, to_str, to_int, enumerate_, sorted_ = (
+        builtins.float,
+        builtins.str,
+        builtins.int,
+        builtins.enumerate,
+        builtins.sorted,
+    )
     total, largest, every, identity = builtins.sum, builtins.max, builtins.all, builtins.id
     set_attribute, delete_attribute, as_dict = builtins.setattr, builtins.delattr, builtins.dict
     variables, backwards, text_of, as_tuple = builtins.vars, builtins.reversed, builtins.repr, builtins.tuple
@@ -55,11 +61,21 @@ def make_harness(publish=None):
         clone, item, count_nonzero = Tensor.clone, Tensor.item, torch.count_nonzero
         module_call, named_parameters, named_buffers = Module.__call__, Module.named_parameters, Module.named_buffers
         train_mode, zero_grad, parameters_of = Module.train, Module.zero_grad, Module.parameters
-        no_grad, manual_seed, randn, rand, Generator = torch.no_grad, torch.manual_seed, torch.randn, torch.rand, torch.Generator
+        no_grad, manual_seed, randn, rand, Generator = (
+            torch.no_grad,
+            torch.manual_seed,
+            torch.randn,
+            torch.rand,
+            torch.Generator,
+        )
         cross_entropy, Adam = torch.nn.functional.cross_entropy, torch.optim.Adam
         # What torch looked like before any student code ran: the checks run with it restored, so
         # a model computes with the real library, not with a patched nn.Module.__call__ or F.relu.
-        classes = [Tensor, Module, *[value for value in variables(torch.nn).values() if is_instance(value, builtins.type)]]
+        classes = [
+            Tensor,
+            Module,
+            *[value for value in variables(torch.nn).values() if is_instance(value, builtins.type)],
+        ]
         library_snapshot = [(space, as_dict(variables(space))) for space in [torch, torch.nn.functional, *classes]]
         class_spaces = {identity(space) for space in classes}
     missing = object()
@@ -238,8 +254,10 @@ def make_harness(publish=None):
         observe_close(f"{label}: output (eval mode, the grader's parameters)", out)
         observe(f"{label}: feature-map shapes (convolutions and poolings)", sorted_(recorder.seen))
         for index, leaf in enumerate_(leaves):
-            observe_close(f"{label}: gradient with respect to input {index}",
-                          leaf.grad if leaf.grad is not None else torch.zeros_like(leaf))
+            observe_close(
+                f"{label}: gradient with respect to input {index}",
+                leaf.grad if leaf.grad is not None else torch.zeros_like(leaf),
+            )
         parameters = as_list(parameters_of(model))
         unused = total(1 for p in parameters if p.grad is None or item(count_nonzero(p.grad)) == 0)
         observe(f"{label}: parameters", total(numel(p) for p in parameters))
@@ -292,9 +310,13 @@ def make_harness(publish=None):
         on_device = every(p.device.type == device.type for p in parameters_of(model))
         return [to_int(out.device.type == device.type), to_int(on_device), *[to_int(size) for size in mixed.shape]]
 
-    return observe, types.SimpleNamespace(check_model=check_model, count_parameters=count_parameters,
-                                          learns=learns, runs_on_device=runs_on_device,
-                                          set_grader_parameters=set_grader_parameters)
+    return observe, types.SimpleNamespace(
+        check_model=check_model,
+        count_parameters=count_parameters,
+        learns=learns,
+        runs_on_device=runs_on_device,
+        set_grader_parameters=set_grader_parameters,
+    )
 
 
 if __name__ == "__main__":  # run as the first cell of a graded notebook

@@ -6,6 +6,7 @@ metadata, the student's answer cells taken by grade_id, cells the student added 
 cell they followed. Edited, deleted, reordered or re-labelled test cells therefore change
 nothing; `structure_flags` reports them to the instructor.
 """
+
 import copy
 from pathlib import Path
 
@@ -68,30 +69,52 @@ class RestoreStructure(NbGraderPreprocessor):
         return rebuild(nb, nbformat.read(str(source_path), as_version=4)), resources
 
 
-def structure_flags(submitted_path, release_path):
-    """What the student changed in cells they must not change, as short sentences."""
-    try:
-        submitted = nbformat.read(str(submitted_path), as_version=4)
-    except Exception:  # unreadable notebooks are reported as invalid elsewhere
-        return []
-    release = nbformat.read(str(release_path), as_version=4)
+LOCKED_METADATA = ("grade", "solution", "locked", "points", "checksum")
+
+
+def locked_cells(notebook):
+    """The cells a student must not change, in order: grade_id, source and nbgrader metadata."""
+    return [
+        {
+            "grade_id": grade_id(cell),
+            "source": cell.source,
+            "nbgrader": {key: cell.metadata["nbgrader"].get(key) for key in LOCKED_METADATA},
+        }
+        for cell in notebook.cells
+        if grade_id(cell) and not is_answer_cell(cell)
+    ]
+
+
+def flags_against(submitted, locked):
+    """What the submission changed in the given locked cells, as short sentences."""
     theirs = {grade_id(cell): cell for cell in submitted.cells if grade_id(cell)}
     flags, order = [], []
-    for cell in release.cells:
-        name = grade_id(cell)
-        if not name or is_answer_cell(cell):
-            continue
-        mine = theirs.get(name)
+    for cell in locked:
+        name, mine = cell["grade_id"], theirs.get(cell["grade_id"])
         if mine is None:
             flags.append(f"deleted the locked cell {name}")
             continue
         order.append(name)
-        if mine.source != cell.source:
+        if mine.source != cell["source"]:
             flags.append(f"edited the locked cell {name}")
-        ours, their_meta = cell.metadata.get("nbgrader", {}), mine.metadata.get("nbgrader", {})
-        if any(their_meta.get(key) != ours.get(key) for key in ("grade", "solution", "locked", "points", "checksum")):
+        their_meta = mine.metadata.get("nbgrader", {})
+        if any(their_meta.get(key) != value for key, value in cell["nbgrader"].items()):
             flags.append(f"changed the nbgrader metadata of {name}")
     present = [grade_id(cell) for cell in submitted.cells if grade_id(cell) in set(order)]
     if present != order:
         flags.append("reordered locked cells")
     return flags
+
+
+def structure_flags(submitted_path, releases):
+    """What the student changed in cells they must not change, as short sentences.
+
+    releases: the locked cells (locked_cells) of each release the notebook may come from, the
+    likeliest first. A notebook that matches any of them is not flagged; otherwise its changes
+    from the first are reported."""
+    try:
+        submitted = nbformat.read(str(submitted_path), as_version=4)
+    except Exception:  # unreadable notebooks are reported as invalid elsewhere
+        return []
+    found = [flags_against(submitted, locked) for locked in releases]
+    return [] if any(not flags for flags in found) else found[0]

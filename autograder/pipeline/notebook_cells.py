@@ -1,4 +1,5 @@
 """Read nbgrader cells of a notebook by grade_id: answer code with the solution markers removed."""
+
 import nbformat
 
 SOLUTION_MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION")

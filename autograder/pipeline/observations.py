@@ -8,6 +8,7 @@ from the same test code. A cell whose values are missing or differ scores zero, 
 kernel said: monkeypatched comparisons, swallowed assertions or test cells rewritten at run time
 cannot make wrong code pass.
 """
+
 import base64
 import io
 import json
@@ -114,7 +115,7 @@ def unused_parameters(reference, observed):
     found = []
     for item in observed:
         if item.get("name") in expected and value_mismatch(expected[item["name"]], item):
-            found.append(item["name"][:-len(UNUSED_SUFFIX)])
+            found.append(item["name"][: -len(UNUSED_SUFFIX)])
     return found
 
 
@@ -131,8 +132,11 @@ def verdicts(alternatives, observed, raised):
     alternative. A cell that raised already scores 0; a refused value in it is still reported."""
     if raised:
         found = refused(observed)
-        return [error_output(REJECTED_NAME, MESSAGES[REJECTED_NAME].format(
-            f"{found.get('name')}: {found['rejected']}"))] if found else []
+        return (
+            [error_output(REJECTED_NAME, MESSAGES[REJECTED_NAME].format(f"{found.get('name')}: {found['rejected']}"))]
+            if found
+            else []
+        )
     found = disagreement_with_all(alternatives, observed)
     if not found:
         return []
@@ -140,8 +144,11 @@ def verdicts(alternatives, observed, raised):
     outputs = [error_output(name, MESSAGES[name].format(problem))]
     unused = unused_parameters(alternatives[0], observed)
     if unused:
-        outputs.append(error_output(UNUSED_NAME, "parameters that never get a gradient, so they do not count: "
-                                    + ", ".join(unused)))
+        outputs.append(
+            error_output(
+                UNUSED_NAME, "parameters that never get a gradient, so they do not count: " + ", ".join(unused)
+            )
+        )
     return outputs
 
 
@@ -165,8 +172,9 @@ class CompareObservations(NbGraderPreprocessor):
         return nb, resources
 
     def record_reference(self, nb, notebook, student):
-        recorded = {cell.metadata["nbgrader"]["grade_id"]: take_observations(cell)
-                    for cell in nb.cells if is_test_cell(cell)}
+        recorded = {
+            cell.metadata["nbgrader"]["grade_id"]: take_observations(cell) for cell in nb.cells if is_test_cell(cell)
+        }
         path = Path(self.reference_file)
         everything = json.loads(path.read_text()) if path.exists() else {}
         everything.setdefault(student, {})[notebook] = recorded

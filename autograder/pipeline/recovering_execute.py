@@ -7,6 +7,7 @@ reason names it), a fresh kernel is started, the code cells that ran before are 
 (their recorded outputs kept), and the notebook goes on after the cell that crashed. Runs in
 nbgrader's process, in place of `nbgrader.preprocessors.Execute` (whose configuration it takes).
 """
+
 import copy
 
 from nbclient import NotebookClient
@@ -19,7 +20,9 @@ KERNEL_DIED = "KernelDied"
 
 
 class RecoveringExecute(Execute):
-    max_restarts = Integer(5, help="kernel restarts allowed in one notebook before it counts as failed").tag(config=True)
+    max_restarts = Integer(5, help="kernel restarts allowed in one notebook before it counts as failed").tag(
+        config=True
+    )
 
     def preprocess(self, nb, resources=None, km=None):
         NotebookClient.__init__(self, nb, km)
@@ -31,8 +34,9 @@ class RecoveringExecute(Execute):
                 info = self.wait_for_reply(self.kc.kernel_info())
                 self.nb.metadata["language_info"] = info["content"]["language_info"]
                 self.replay(ran)
-                next_cell = self.run_until_the_kernel_dies(next_cell, ran, resources,
-                                                           may_restart=restarts < self.max_restarts)
+                next_cell = self.run_until_the_kernel_dies(
+                    next_cell, ran, resources, may_restart=restarts < self.max_restarts
+                )
             restarts += 1
         self.set_widgets_metadata()
         return self.nb, self.resources
@@ -46,10 +50,13 @@ class RecoveringExecute(Execute):
             except DeadKernelError:
                 if not may_restart:
                     raise
-                message = ("the kernel died while running this cell (scored 0); the cells after it ran in a "
-                           "fresh kernel, after the cells before it were run again")
-                cell.outputs.append(new_output("error", ename=KERNEL_DIED, evalue=message,
-                                               traceback=[f"{KERNEL_DIED}: {message}"]))
+                message = (
+                    "the kernel died while running this cell (scored 0); the cells after it ran in a "
+                    "fresh kernel, after the cells before it were run again"
+                )
+                cell.outputs.append(
+                    new_output("error", ename=KERNEL_DIED, evalue=message, traceback=[f"{KERNEL_DIED}: {message}"])
+                )
                 return index + 1
             if cell.cell_type == "code":
                 ran.append(index)

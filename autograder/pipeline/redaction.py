@@ -3,6 +3,7 @@
 Stock `nbgrader generate_feedback` renders the autograded notebook, where the test cells hold
 their hidden tests again, and IPython tracebacks quote the failing line with its neighbours.
 """
+
 import re
 
 from nbgrader import utils
@@ -23,7 +24,7 @@ def split_hidden(source):
         if BEGIN_HIDDEN in line:
             inside = True
             hidden.append(line)
-            visible.append(line[:line.index(BEGIN_HIDDEN)] + HIDDEN_PLACEHOLDER)
+            visible.append(line[: line.index(BEGIN_HIDDEN)] + HIDDEN_PLACEHOLDER)
         elif END_HIDDEN in line:
             inside = False
             hidden.append(line)
@@ -39,8 +40,7 @@ def redact_traceback(frames, hidden_lines):
     quoted = [line.strip() for line in hidden_lines if line.strip()]
     redacted = []
     for frame in frames:
-        kept = [line for line in frame.split("\n")
-                if not any(text in ANSI_ESCAPE.sub("", line) for text in quoted)]
+        kept = [line for line in frame.split("\n") if not any(text in ANSI_ESCAPE.sub("", line) for text in quoted)]
         if len(kept) < len(frame.split("\n")):
             kept.append("    (a line of a hidden test: not shown)")
         redacted.append("\n".join(kept))

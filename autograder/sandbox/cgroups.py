@@ -1,5 +1,6 @@
 """Process-count cgroups: a cap on how many processes and threads a kernel may start, and the
 clean-up of whatever it left running (a fork bomb's children included)."""
+
 import os
 import signal
 import time

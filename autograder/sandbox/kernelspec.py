@@ -6,6 +6,7 @@ own folder), with a cap on processes (a pids cgroup when the grader runs as root
 RLIMIT_NPROC does not bind; RLIMIT_NPROC otherwise). The grader reaches the kernel over Unix
 sockets in a short-named runtime folder under /tmp.
 """
+
 import importlib.util
 import json
 import os
@@ -46,8 +47,9 @@ def unavailable_reason():
 
 def _forbidden(name, forbidden):
     lowered = name.lower()
-    return any(lowered == package or lowered.startswith((package + "-", package + ".", package + "_"))
-               for package in forbidden)
+    return any(
+        lowered == package or lowered.startswith((package + "-", package + ".", package + "_")) for package in forbidden
+    )
 
 
 def python_paths(forbidden):
@@ -83,17 +85,34 @@ def install_kernel(folder, forbidden_packages=()):
     runtime = short_runtime_dir()
     cgroup = pids_cgroup(f"{folder.name}-{uuid.uuid4().hex[:8]}")
     read, listed = python_paths(forbidden_packages)
-    policy = {"read_paths": [*SYSTEM_READ_PATHS, *read], "list_paths": listed, "write_paths": ["/dev"],
-              "runtime_dir": str(runtime), "pids_cgroup": cgroup, "max_processes": MAX_PROCESSES}
+    policy = {
+        "read_paths": [*SYSTEM_READ_PATHS, *read],
+        "list_paths": listed,
+        "write_paths": ["/dev"],
+        "runtime_dir": str(runtime),
+        "pids_cgroup": cgroup,
+        "max_processes": MAX_PROCESSES,
+    }
     (runtime / "policy.json").write_text(json.dumps(policy, indent=1))
     spec_dir = folder / "kernels" / KERNEL_NAME
     spec_dir.mkdir(parents=True, exist_ok=True)
-    argv = [*unshare_prefix(), sys.executable, "-m", "autograder.sandbox.launcher",
-            "--policy", str(runtime / "policy.json"), "-f", "{connection_file}"]
-    (spec_dir / "kernel.json").write_text(json.dumps(
-        {"argv": argv, "display_name": "Python 3 (grading sandbox)", "language": "python"}, indent=1))
-    config = [f"c.Execute.kernel_name = {KERNEL_NAME!r}",
-              "c.KernelManager.transport = 'ipc'",
-              f"c.KernelManager.ip = {str(runtime / 'ipc')!r}"]
+    argv = [
+        *unshare_prefix(),
+        sys.executable,
+        "-m",
+        "autograder.sandbox.launcher",
+        "--policy",
+        str(runtime / "policy.json"),
+        "-f",
+        "{connection_file}",
+    ]
+    (spec_dir / "kernel.json").write_text(
+        json.dumps({"argv": argv, "display_name": "Python 3 (grading sandbox)", "language": "python"}, indent=1)
+    )
+    config = [
+        f"c.Execute.kernel_name = {KERNEL_NAME!r}",
+        "c.KernelManager.transport = 'ipc'",
+        f"c.KernelManager.ip = {str(runtime / 'ipc')!r}",
+    ]
     env = {"JUPYTER_PATH": str(folder), "JUPYTER_RUNTIME_DIR": str(runtime)}
     return config, env, cgroup, runtime

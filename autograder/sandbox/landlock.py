@@ -5,6 +5,7 @@ Access is an allow-list: after `restrict`, the process reads only under `read_pa
 only under `write_paths`, opens no TCP connection and binds no TCP port, and (ABI 6 and newer)
 cannot signal or reach abstract sockets of processes outside its sandbox.
 """
+
 import ctypes
 import os
 import platform
@@ -26,8 +27,11 @@ READ = EXECUTE | READ_FILE | READ_DIR
 
 
 class RulesetAttr(ctypes.Structure):
-    _fields_ = [("handled_access_fs", ctypes.c_uint64), ("handled_access_net", ctypes.c_uint64),
-                ("scoped", ctypes.c_uint64)]
+    _fields_ = [
+        ("handled_access_fs", ctypes.c_uint64),
+        ("handled_access_net", ctypes.c_uint64),
+        ("scoped", ctypes.c_uint64),
+    ]
 
 
 class PathBeneathAttr(ctypes.Structure):
@@ -83,8 +87,11 @@ def restrict(read_paths, write_paths, list_paths=()):
         raise LandlockError(0, "this Linux kernel offers no Landlock (needs 5.13+ with landlock enabled)")
     create, add_rule, restrict_self = SYSCALLS[platform.machine()]
     fs = handled_fs(abi)
-    attr = RulesetAttr(fs, NET_BIND_TCP | NET_CONNECT_TCP if abi >= 4 else 0,
-                       SCOPE_ABSTRACT_UNIX_SOCKET | SCOPE_SIGNAL if abi >= 6 else 0)
+    attr = RulesetAttr(
+        fs,
+        NET_BIND_TCP | NET_CONNECT_TCP if abi >= 4 else 0,
+        SCOPE_ABSTRACT_UNIX_SOCKET | SCOPE_SIGNAL if abi >= 6 else 0,
+    )
     size = ctypes.sizeof(RulesetAttr) if abi >= 6 else (16 if abi >= 4 else 8)
     ruleset = _syscall(create, ctypes.byref(attr), ctypes.c_size_t(size), ctypes.c_uint32(0))
     try:
@@ -107,7 +114,8 @@ def _allow(add_rule, ruleset, path, access):
         if not os.path.isdir(path):
             access &= FILE_ONLY
         rule = PathBeneathAttr(access, fd)
-        _syscall(add_rule, ctypes.c_int(ruleset), ctypes.c_int(RULE_PATH_BENEATH), ctypes.byref(rule),
-                 ctypes.c_uint32(0))
+        _syscall(
+            add_rule, ctypes.c_int(ruleset), ctypes.c_int(RULE_PATH_BENEATH), ctypes.byref(rule), ctypes.c_uint32(0)
+        )
     finally:
         os.close(fd)

@@ -11,6 +11,7 @@ packages the assignment forbids), read-write access to its working folder (the s
 autograded folder) and its private home only. Nothing of the grader, the course's source/,
 the gradebook or other students is readable afterwards.
 """
+
 import argparse
 import atexit
 import json
@@ -60,11 +61,14 @@ def main(argv=None):
         policy = json.load(handle)
     join_process_limit(policy)
     home = private_home(policy["runtime_dir"])
-    landlock.restrict(policy["read_paths"] + [args.connection_file],
-                      [os.getcwd(), home, policy["runtime_dir"], *policy["write_paths"]],
-                      policy["list_paths"])
+    landlock.restrict(
+        policy["read_paths"] + [args.connection_file],
+        [os.getcwd(), home, policy["runtime_dir"], *policy["write_paths"]],
+        policy["list_paths"],
+    )
     sys.argv = [sys.argv[0], "-f", args.connection_file]
     from ipykernel.kernelapp import launch_new_instance
+
     launch_new_instance()
 
 

@@ -10,6 +10,7 @@ Without COURSE_REPOSITORY_URL the pages carry no launch button (and the site sta
 The buttons open book/<chapter>.ipynb, committed beside each chapter (scripts/chapter_notebooks.py);
 Colab is offered for repositories on GitHub, the only host it opens notebooks from.
 """
+
 import os
 
 BINDER = "https://mybinder.org"
@@ -26,8 +27,13 @@ def launch_options(environ):
         launch["colab_url"] = COLAB
     if environ.get("COURSE_JUPYTERHUB_URL"):
         launch["jupyterhub_url"] = environ["COURSE_JUPYTERHUB_URL"].strip()
-    return {"repository_url": repository, "repository_branch": environ.get("COURSE_REPOSITORY_BRANCH", "main"),
-            "path_to_docs": "", "use_repository_button": True, "launch_buttons": launch}
+    return {
+        "repository_url": repository,
+        "repository_branch": environ.get("COURSE_REPOSITORY_BRANCH", "main"),
+        "path_to_docs": "",
+        "use_repository_button": True,
+        "launch_buttons": launch,
+    }
 
 
 def configure(app, config):

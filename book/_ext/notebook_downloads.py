@@ -3,6 +3,7 @@ download menu. The chapters are MyST Markdown; MyST-NB writes each executed chap
 to jupyter_execute/ beside the HTML. This copies it next to the page's sources and tells
 sphinx-book-theme about it (its `ipynb_source`), which adds the .ipynb entry to the menu.
 """
+
 import shutil
 from pathlib import Path
 

@@ -1,4 +1,5 @@
 """The hidden-test lines of the instructor notebooks, for checks that they never leak."""
+
 import nbformat
 
 from autograder.assignments import SOLUTIONS_DIR

@@ -1,0 +1,65 @@
+"""Grade an assignment's whole test library in one run of the real autograder: the solution, the
+blank release, every wrong answer, every legitimate variant, every red-team cheat and a sample of
+mutants, side by side in one class."""
+
+from dataclasses import dataclass
+
+from autograder.grading import grade_assignment
+from autograder.limits import Limits
+from autograder.mutants import assignment_mutants, sample, student_id
+
+from .libraries import (
+    applies_here,
+    edited_answers,
+    legitimate_answers,
+    red_team,
+    write_cheat,
+    wrong_answer,
+    wrong_answers,
+)
+from .submissions import release_answers, solution_answers, write_submission
+
+MUTANT_SAMPLE = 3  # per assignment; `python -m autograder mutants` grades them all
+
+
+def legitimate_student(name):
+    return f"legitimate-{name}"
+
+
+def cheat_student(name):
+    return f"cheat-{name}"
+
+
+@dataclass
+class ClassGrades:
+    grading_folder: object
+    results: dict  # {student: GradeResult}
+    mutants: list  # the sample graded
+
+    def mutant_results(self):
+        return {mutant.id: self.results[student_id(mutant)] for mutant in self.mutants}
+
+
+def write_class(submitted, assignment):
+    write_submission(submitted, "solution", assignment, solution_answers(assignment))
+    write_submission(submitted, "blank", assignment, release_answers(assignment))
+    for name, entry in wrong_answers(assignment).items():
+        if applies_here(entry):
+            write_submission(submitted, name, assignment, wrong_answer(assignment, name))
+    for name, entry in legitimate_answers(assignment).items():
+        write_submission(submitted, legitimate_student(name), assignment, edited_answers(assignment, entry))
+    for name, entry in red_team(assignment).items():
+        write_cheat(submitted, cheat_student(name), assignment, entry)
+    mutants = sample(assignment_mutants(assignment), MUTANT_SAMPLE, seed="ci")
+    solution = solution_answers(assignment)
+    for mutant in mutants:
+        write_submission(submitted, student_id(mutant), assignment, {**solution, mutant.cell: mutant.source})
+    return mutants
+
+
+def grade_class(assignment, staging, grading_folder):
+    mutants = write_class(staging, assignment)
+    results = grade_assignment(
+        assignment, staging, grading_folder, Limits(cell_timeout=120), progress=lambda line: None
+    )
+    return ClassGrades(grading_folder, {result.student: result for result in results}, mutants)
