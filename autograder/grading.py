@@ -11,7 +11,9 @@ import hashlib
 import os
 import queue
 import shutil
+import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import replace
 
 from .assignments import notebook_names
@@ -90,6 +92,16 @@ def unchanged_results(main, assignment, gradable, prints):
         elif result.fingerprint.split("-")[-1] == prints[submission.student].split("-")[-1]:
             retested.append(submission.student)
     return kept, retested
+
+
+@contextmanager
+def timed(timings, step):
+    """Add the seconds the block takes to timings[step]."""
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        timings[step] = timings.get(step, 0.0) + time.perf_counter() - started
 
 
 class Progress:
@@ -179,29 +191,35 @@ def grade_assignment(
     regrade=False,
     batch_size=BATCH_SIZE,
     scheduler=None,
+    timings=None,
 ):
     """Grade every submission found in `submissions` into the grading folder.
 
     `workers` batches of at most `batch_size` students are graded at once (default: one per
     core). A submission graded by an earlier run and unchanged since is not graded again unless
     `regrade`. With `scheduler` (a Dask scheduler's address) the batches are graded on that
-    cluster's workers instead of here. Returns one GradeResult per student, in student order; a
-    problem with one submission never stops the others.
+    cluster's workers instead of here. `timings`, a dict, receives the seconds of each step.
+    Returns one GradeResult per student, in student order; a problem with one submission never
+    stops the others.
     """
-    limits, main = limits or Limits(), GradingFolder(grading_folder)
-    total = prepare(main, assignment, limits)
-    collected, notes = collect_submissions(submissions, assignment, notebook_names(assignment), main.incoming)
+    limits, main, timings = limits or Limits(), GradingFolder(grading_folder), {} if timings is None else timings
+    with timed(timings, "prepare"):
+        total = prepare(main, assignment, limits)
+    with timed(timings, "collect"):
+        collected, notes = collect_submissions(submissions, assignment, notebook_names(assignment), main.incoming)
     run = Progress(main, assignment, len(collected), progress)
     for note in notes:
         run.note(note)
     for submission in collected:
         if submission.problems:
             run.report(GradeResult(submission.student, INVALID, 0.0, total, "; ".join(submission.problems)))
-    gradable, prints = skip_unchanged(main, assignment, [s for s in collected if not s.problems], regrade, run)
+    with timed(timings, "skip unchanged"):
+        gradable, prints = skip_unchanged(main, assignment, [s for s in collected if not s.problems], regrade, run)
     if gradable:
         workers = max(1, min(workers or default_workers(), len(gradable)))
         thread_env = thread_environment(workers)
-        reference = reference_observations(main, assignment, limits, total, device_name(), thread_env)
+        with timed(timings, "reference"):
+            reference = reference_observations(main, assignment, limits, total, device_name(), thread_env)
         grader = Grader(main, assignment, limits, total, reference)
         batch_list = batches(gradable, workers, batch_size)
         finished = (
@@ -209,8 +227,9 @@ def grade_assignment(
             if scheduler
             else dispatch_here(grader, batch_list, workers, thread_env)
         )
-        for result in finished:
-            run.report(replace(result, fingerprint=prints[result.student]))
+        with timed(timings, "dispatch"):
+            for result in finished:
+                run.report(replace(result, fingerprint=prints[result.student]))
     shutil.rmtree(main.workspaces, ignore_errors=True)
     shutil.rmtree(main.incoming, ignore_errors=True)
     return [run.results[submission.student] for submission in collected]

@@ -24,6 +24,8 @@ from .assignments import require_assignment
 from .nbgrader_cli import last_error_line, run_nbgrader
 from .pipeline.config import feedback_pipeline_lines
 
+NOT_COPIED = (".ipynb_checkpoints", "__pycache__")
+
 
 class GradingSetupError(RuntimeError):
     pass
@@ -124,21 +126,25 @@ class GradingFolder:
         """Copy the assignment's source in and record it in the gradebook; returns its release folder.
 
         Running generate_assignment is what stores the test cells and checksums in the gradebook,
-        which autograding later restores into every submission.
+        which autograding later restores into every submission. A folder already prepared from
+        the same source is left as it is.
         """
         self.root.mkdir(parents=True, exist_ok=True)
-        source = self.source(assignment)
+        source, original = self.source(assignment), require_assignment(assignment)
+        self.write_config(cell_timeout)
+        prepared = self.root / f".prepared-{assignment}"  # written once generate_assignment succeeded
+        if prepared.exists() and self.gradebook.exists() and same_files(original, source):
+            return self.release(assignment)  # prepared by an earlier run from the same source
+        prepared.unlink(missing_ok=True)
         if source.exists():
             shutil.rmtree(source)
-        shutil.copytree(
-            require_assignment(assignment), source, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__")
-        )
-        self.write_config(cell_timeout)
+        shutil.copytree(original, source, ignore=shutil.ignore_patterns(*NOT_COPIED))
         result = run_nbgrader(["generate_assignment", assignment, "--force"], self.root, timeout=600)
         if result.returncode != 0:
             raise GradingSetupError(
                 f"nbgrader generate_assignment {assignment} failed: {last_error_line(result.output)}"
             )
+        prepared.touch()
         return self.release(assignment)
 
     def place(self, submission, assignment, keep_previous=False):
@@ -157,7 +163,18 @@ class GradingFolder:
 
 
 def same_files(first, second):
-    files = sorted(p.relative_to(first) for p in Path(first).rglob("*") if p.is_file())
-    return files == sorted(p.relative_to(second) for p in Path(second).rglob("*") if p.is_file()) and all(
+    """Whether two folders hold the same files with the same bytes (editors' caches aside)."""
+
+    def listing(folder):
+        return sorted(
+            p.relative_to(folder)
+            for p in Path(folder).rglob("*")
+            if p.is_file() and not set(p.relative_to(folder).parts) & set(NOT_COPIED)
+        )
+
+    if not Path(second).is_dir():
+        return False
+    files = listing(first)
+    return files == listing(second) and all(
         (Path(first) / name).read_bytes() == (Path(second) / name).read_bytes() for name in files
     )

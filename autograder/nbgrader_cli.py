@@ -1,4 +1,4 @@
-"""Run nbgrader's command-line apps in a child process, in a given course folder."""
+"""Run nbgrader's command-line apps in a child process, in a given grading folder."""
 
 import ctypes
 import ctypes.util

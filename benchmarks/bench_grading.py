@@ -10,6 +10,11 @@ PYTHONSTARTUP file (the observations are then ignored: stock verdicts are the ke
     python benchmarks/bench_grading.py --assignment resnet --count 20  # a PyTorch assignment
     python benchmarks/bench_grading.py --count 6                       # a quick run
 
+Ours is timed twice: cold (the reference solution's run included) and warm (regrading the same
+class: the reference, computed once per assignment version, is cached). Where the time goes is
+printed too: the grader's steps, and two probes — one `nbgrader autograde` start-up (paid once
+per batch) and one sandboxed kernel start (paid once per notebook).
+
 The class is a mix of the solution, the blank release and known-wrong answers. The hidden tests
 assert nothing in the kernel (the grader judges their values outside it), so stock nbgrader
 cannot tell the wrong answers' hidden parts from right ones: its scores are printed beside ours,
@@ -38,6 +43,8 @@ from autograder.grading_folder import GradingFolder  # noqa: E402
 from autograder.limits import Limits  # noqa: E402
 from autograder.nbgrader_cli import run_nbgrader  # noqa: E402
 from autograder.pipeline.observations import HARNESS_SOURCE  # noqa: E402
+from autograder.sandbox.kernelspec import KERNEL_NAME  # noqa: E402
+from autograder.workspace import open_workspace  # noqa: E402
 
 
 def class_answers(assignment):
@@ -78,6 +85,49 @@ def stock_nbgrader(submitted, work, assignment):
     return seconds
 
 
+def startup_probes(grading_folder, assignment, repeats=3):
+    """(seconds for one `nbgrader autograde` to start and find nothing to do, seconds for one
+    sandboxed kernel to start and answer), each the best of `repeats`."""
+    from jupyter_client import KernelManager
+
+    main = GradingFolder(grading_folder)
+    workspace = open_workspace(main, assignment, "probe", Limits(), main.reference_dir / "unused.json")
+    saved = {name: os.environ.get(name) for name in workspace.env}
+    os.environ.update(workspace.env)
+    try:
+        nbgrader_s, kernel_s = [], []
+        for _ in range(repeats):
+            start = time.perf_counter()
+            run_nbgrader(
+                ["autograde", assignment, "--student", "nobody"], workspace.folder.root, extra_env=workspace.env
+            )
+            nbgrader_s.append(time.perf_counter() - start)
+            runtime = workspace.runtime or Path(tempfile.mkdtemp())
+            manager = KernelManager(
+                kernel_name=KERNEL_NAME if workspace.runtime else "python3", transport="ipc", ip=str(runtime / "ipc")
+            )
+            start = time.perf_counter()
+            manager.start_kernel(cwd=str(workspace.folder.root))
+            client = manager.client()
+            client.start_channels()
+            client.wait_for_ready(timeout=60)
+            kernel_s.append(time.perf_counter() - start)
+            client.stop_channels()
+            manager.shutdown_kernel(now=True)
+        return min(nbgrader_s), min(kernel_s)
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        workspace.remove()
+
+
+def steps_line(timings):
+    return ", ".join(f"{step} {seconds:.1f} s" for step, seconds in timings.items())
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--assignment", default="conv_numpy")
@@ -89,11 +139,31 @@ def main():
         assignment = args.assignment
         make_class(tmp / "submitted", assignment, args.count)
         stock_s = stock_nbgrader(tmp / "submitted", tmp / "stock", assignment)
+        cold, warm = {}, {}
+        start = time.perf_counter()
+        grade_assignment(
+            assignment,
+            tmp / "submitted",
+            tmp / "ours",
+            Limits(),
+            workers=args.workers,
+            progress=lambda line: None,
+            timings=cold,
+        )
+        cold_s = time.perf_counter() - start
         start = time.perf_counter()
         results = grade_assignment(
-            assignment, tmp / "submitted", tmp / "ours", Limits(), workers=args.workers, progress=lambda line: None
+            assignment,
+            tmp / "submitted",
+            tmp / "ours",
+            Limits(),
+            workers=args.workers,
+            progress=lambda line: None,
+            regrade=True,
+            timings=warm,
         )
         ours_s = time.perf_counter() - start
+        nbgrader_start_s, kernel_start_s = startup_probes(tmp / "ours", assignment)
         scores = {
             kind: (
                 submission_score(tmp / "stock", assignment, student),
@@ -106,10 +176,17 @@ def main():
     print(f"{args.count} submissions of {assignment} on {os.cpu_count()} cores")
     print(f"stock nbgrader autograde, sequential : {stock_s:7.1f} s ({stock_s / args.count:.2f} s per submission)")
     print(
-        f"python -m autograder, {args.workers} workers    : {ours_s:7.1f} s "
-        f"({ours_s / args.count:.2f} s per submission)"
+        f"python -m autograder, {args.workers} workers, warm: {ours_s:7.1f} s ({ours_s / args.count:.2f} s per "
+        f"submission; the reference cached)"
     )
-    print(f"speed-up: {stock_s / ours_s:.2f}x; not graded: {failed or 'none'}")
+    print(f"python -m autograder, {args.workers} workers, cold: {cold_s:7.1f} s (the reference run included)")
+    print(f"speed-up: {stock_s / ours_s:.2f}x warm, {stock_s / cold_s:.2f}x cold; not graded: {failed or 'none'}")
+    print(f"where the time goes, warm: {steps_line(warm)}")
+    print(f"where the time goes, cold: {steps_line(cold)}")
+    print(
+        f"start-up probes: one nbgrader autograde {nbgrader_start_s:.2f} s (once per batch), one sandboxed "
+        f"kernel {kernel_start_s:.2f} s (once per notebook)"
+    )
     print(
         "scores (stock nbgrader, ours): "
         + "; ".join(f"{kind} {stock:g}, {ours:g}" for kind, (stock, ours) in scores.items())

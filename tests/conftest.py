@@ -24,16 +24,18 @@ HEAVIEST_FIRST = [
 GROUP = pytest.StashKey[str]()
 
 
-def test_group(item):
+def group_of(item):
     if "class_grades" in item.fixturenames:
         return f"class-{item.callspec.params['assignment']}"
     return item.path.name
 
 
+def pytest_itemcollected(item):  # marked as collected, before pytest-xdist reads the marks
+    item.stash[GROUP] = group_of(item)
+    item.add_marker(pytest.mark.xdist_group(item.stash[GROUP]))
+
+
 def pytest_collection_modifyitems(items):
-    for item in items:
-        item.stash[GROUP] = test_group(item)
-        item.add_marker(pytest.mark.xdist_group(item.stash[GROUP]))
     rank = {group: index for index, group in enumerate(HEAVIEST_FIRST)}
     items.sort(key=lambda item: rank.get(item.stash[GROUP], len(rank)))
 

@@ -82,3 +82,11 @@ def test_no_import_cycle():
 def test_the_checks_see_imports():
     imports = imported_modules(PACKAGE / "grading.py")
     assert {"autograder.grader", "autograder.intake.submissions", "autograder.sandbox.kernelspec"} <= imports
+
+
+def test_the_tests_run_in_their_groups(request):
+    """Under `pytest -n 2 --dist loadgroup` (the default) a test's node id carries its group, or the
+    groups are ignored and each class grading and the book build run on both workers."""
+    if not request.config.getvalue("loadgroup"):
+        pytest.skip("run without pytest-xdist's --dist loadgroup (-n 0)")
+    assert request.node.nodeid.endswith("@test_architecture.py"), request.node.nodeid

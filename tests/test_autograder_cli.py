@@ -122,7 +122,7 @@ def class_run(tmp_path_factory):
         "grade",
         ASSIGNMENT,
         str(archive),
-        "--out",
+        "--grading-folder",
         str(out),
         "--cell-timeout",
         "5",
@@ -203,7 +203,7 @@ def test_a_failed_regrade_leaves_no_stale_score(class_run, tmp_path):
     resubmitted = tmp_path / "submitted"
     write_submission(resubmitted, "ada", ASSIGNMENT, patched_answers(ASSIGNMENT, {"conv2d_naive": IGNORES_INTERRUPTS}))
     completed = run_cli(
-        "grade", ASSIGNMENT, str(resubmitted), "--out", str(out), "--cell-timeout", "3", "--timeout", "15"
+        "grade", ASSIGNMENT, str(resubmitted), "--grading-folder", str(out), "--cell-timeout", "3", "--timeout", "15"
     )
     assert completed.returncode == 0, completed.stderr
     with open(out / "grades.csv", newline="") as handle:
@@ -285,7 +285,7 @@ def test_summary_printed_per_student(class_run):
 
 def test_feedback_shows_failures_but_never_hidden_tests(class_run):
     _, out, _ = class_run
-    completed = run_cli("feedback", ASSIGNMENT, "--out", str(out))
+    completed = run_cli("feedback", ASSIGNMENT, "--out", str(out))  # --out: the same option as --grading-folder
     assert completed.returncode == 0, completed.stderr
     page = out / "feedback" / "bob" / ASSIGNMENT / f"{ASSIGNMENT}.html"
     text = unescape(re.sub(r"<[^>]+>", "", page.read_text()))
@@ -301,7 +301,7 @@ def test_feedback_shows_failures_but_never_hidden_tests(class_run):
 
 
 def test_unknown_assignment_is_a_clear_error(tmp_path):
-    completed = run_cli("grade", "no_such_assignment", str(tmp_path), "--out", str(tmp_path / "out"))
+    completed = run_cli("grade", "no_such_assignment", str(tmp_path), "--grading-folder", str(tmp_path / "out"))
     assert completed.returncode == 2
     assert "no assignment 'no_such_assignment'" in completed.stderr and "conv_numpy" in completed.stderr
     assert "Traceback" not in completed.stderr

@@ -181,3 +181,28 @@ def test_lms_names_with_underscores_late_marks_resubmissions_and_shared_names(tm
         "lovelace: graded the latest hw.ipynb (lovelace_LATE_101_9001_hw.ipynb), not lovelace_101_9000_hw.ipynb"
     ]
     assert Path(tmp_path / "staged" / "turing" / "hw" / "hw.ipynb").exists()
+
+
+def test_a_grading_folder_is_prepared_again_only_when_the_source_changed(tmp_path, monkeypatch):
+    import autograder.grading_folder as grading_folder
+
+    source = tmp_path / "solutions" / "hw"
+    source.mkdir(parents=True)
+    (source / "hw.ipynb").write_text("{}")
+    generated = []
+
+    def generate(args, root, timeout):
+        generated.append(args)
+        (root / "release" / "hw").mkdir(parents=True, exist_ok=True)
+        (root / "gradebook.db").write_text("")
+        return type("Run", (), {"returncode": 0, "output": ""})()
+
+    monkeypatch.setattr(grading_folder, "require_assignment", lambda name: source)
+    monkeypatch.setattr(grading_folder, "run_nbgrader", generate)
+    folder = GradingFolder(tmp_path / "grading")
+    folder.prepare("hw")
+    folder.prepare("hw")
+    assert len(generated) == 1, "the same source is not generated twice"
+    (source / "hw.ipynb").write_text('{"changed": true}')
+    folder.prepare("hw")
+    assert len(generated) == 2 and (folder.source("hw") / "hw.ipynb").read_text() == '{"changed": true}'

@@ -29,7 +29,7 @@ def grade_command(submitted, out):
         "grade",
         ASSIGNMENT,
         str(submitted),
-        "--out",
+        "--grading-folder",
         str(out),
         "--workers",
         "1",

@@ -71,7 +71,7 @@ def python_paths(forbidden):
 
 def short_runtime_dir():
     """A fresh folder for the kernel's Unix sockets, connection file and home. Socket paths are
-    limited to 107 bytes, so it lives directly under /tmp rather than in the (deep) course folder."""
+    limited to 107 bytes, so it lives directly under /tmp rather than in the (deep) grading folder."""
     base = "/tmp" if os.access("/tmp", os.W_OK) else None
     return Path(tempfile.mkdtemp(prefix="autograder-", dir=base))
 
