@@ -59,7 +59,5 @@ def write_class(submitted, assignment):
 
 def grade_class(assignment, staging, grading_folder):
     mutants = write_class(staging, assignment)
-    results = grade_assignment(
-        assignment, staging, grading_folder, Limits(cell_timeout=60), progress=lambda line: None
-    )
+    results = grade_assignment(assignment, staging, grading_folder, Limits(cell_timeout=60), progress=lambda line: None)
     return ClassGrades(grading_folder, {result.student: result for result in results}, mutants)
