@@ -38,12 +38,6 @@ class GradingFolder:
     def __repr__(self):
         return f"GradingFolder({str(self.root)!r})"
 
-    def __eq__(self, other):
-        return isinstance(other, GradingFolder) and other.root == self.root
-
-    def __hash__(self):
-        return hash(self.root)
-
     def source(self, assignment):
         return self.root / "source" / assignment
 

@@ -326,12 +326,17 @@ def student_id(mutant):
     return "mutant-" + hashlib.sha256(mutant.id.encode()).hexdigest()[:12]
 
 
+def write_mutants(submitted_dir, assignment, mutants):
+    """submitted_dir/<mutant's student id>/<assignment>/: the solution with each mutant's cell."""
+    solution = solution_answers(assignment)
+    for mutant in mutants:
+        write_submission(submitted_dir, student_id(mutant), assignment, {**solution, mutant.cell: mutant.source})
+
+
 def grade_mutants(assignment, mutants, grading_dir, limits=None, workers=None, progress=print):
     """Grade each mutant with the real autograder; returns {mutant id: GradeResult}."""
-    solution = solution_answers(assignment)
     with tempfile.TemporaryDirectory(prefix="mutants-") as staging:
-        for mutant in mutants:
-            write_submission(staging, student_id(mutant), assignment, {**solution, mutant.cell: mutant.source})
+        write_mutants(staging, assignment, mutants)
         results = grade_assignment(
             assignment, staging, grading_dir, limits, workers=workers, progress=lambda line: None, regrade=True
         )

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from autograder.grading import grade_assignment
 from autograder.limits import Limits
-from autograder.mutants import assignment_mutants, sample, student_id
+from autograder.mutants import assignment_mutants, sample, student_id, write_mutants
 
 from .libraries import (
     applies_here,
@@ -51,9 +51,7 @@ def write_class(submitted, assignment):
     for name, entry in red_team(assignment).items():
         write_cheat(submitted, cheat_student(name), assignment, entry)
     mutants = sample(assignment_mutants(assignment), MUTANT_SAMPLE, seed="ci")
-    solution = solution_answers(assignment)
-    for mutant in mutants:
-        write_submission(submitted, student_id(mutant), assignment, {**solution, mutant.cell: mutant.source})
+    write_mutants(submitted, assignment, mutants)
     return mutants
 
 
