@@ -3,15 +3,16 @@ process, or one student alone, each in a workspace of its own.
 
 One nbgrader process per student would spend most of its time starting up (about 2.5 s of
 imports and gradebook set-up per process): a batch pays that once. A watchdog stops a batch that
-makes no progress; students a batch did not finish are then graded one by one, so one bad
-submission costs only its own grade.
+makes no progress; students a batch did not reach are then graded one by one, so one bad
+submission costs only its own grade. A student nbgrader reported it could not grade is not graded
+again (that would cost a hanging notebook's time limit twice), unless the kernel never came up.
 """
 
 import shutil
 import time
 
 from .gradebook import late_penalty, remove_submission, submission_score
-from .nbgrader_cli import last_error_line
+from .nbgrader_cli import failure_summary, nbgrader_failed, student_logs
 from .outcome import autograded_notebooks, gaming_flags, interruption_reason
 from .results import FAILED, GRADED, GradeResult
 from .workspace import import_grading, open_workspace
@@ -56,7 +57,8 @@ class Grader:
         return GradeResult(submission.student, FAILED, 0.0, self.total, reason, seconds, flags)
 
     def grade_batch(self, batch, name, env):
-        """Grade several students in one nbgrader process. Returns (results, students left over)."""
+        """Grade several students in one nbgrader process. Returns (results, students left over):
+        those the batch did not reach, or could not grade for a fault of the machine's."""
         workspace = self.workspace(name)
         try:
             for submission in batch:
@@ -64,10 +66,14 @@ class Grader:
             started = time.monotonic()
             run = workspace.autograde(self.assignment, batch, env, watch_progress=True)
             seconds = (time.monotonic() - started) / len(batch)
+            logs = student_logs(run.output)
             results, leftover = [], []
             for submission in batch:
-                workspace.folder.keep_log(submission.student, run.output)
+                log = logs.get(submission.student, run.output)
+                workspace.folder.keep_log(submission.student, log)
                 result = self.finish(workspace, submission, seconds)
+                if result is None and not run.timed_out and nbgrader_failed(log):
+                    result = self.failure(submission, run, log, seconds)
                 if result is None:
                     leftover.append(submission)
                 else:
@@ -85,20 +91,29 @@ class Grader:
                 started = time.monotonic()
                 run = workspace.autograde(self.assignment, [submission], env, student=submission.student)
                 seconds = time.monotonic() - started
-                self.main.keep_log(submission.student, run.output)
+                workspace.folder.keep_log(submission.student, run.output)
                 result = None if run.timed_out else self.finish(workspace, submission, seconds)
+                if result is None:
+                    result = self.failure(submission, run, run.output, seconds)
             finally:
                 workspace.remove()
             if result is not None:
                 return result
-            reason = (
-                f"grading took longer than {self.limits.notebook_timeout:g} s and was stopped"
-                if run.timed_out
-                else f"nbgrader could not grade it: {last_error_line(run.output)}"
-            )
-            if not any(sign in reason for sign in KERNEL_START_FAILURES):
-                break
+        return self.fail(submission, self.reason(run, run.output), seconds)
+
+    def failure(self, submission, run, log, seconds):
+        """The failed result of a grading nbgrader could not complete; None when the machine is to
+        blame (the kernel never came up), so that it is tried again."""
+        self.main.keep_log(submission.student, log)
+        reason = self.reason(run, log)
+        if any(sign in reason for sign in KERNEL_START_FAILURES):
+            return None
         return self.fail(submission, reason, seconds)
+
+    def reason(self, run, log):
+        if run.timed_out:
+            return f"grading took longer than {self.limits.notebook_timeout:g} s and was stopped"
+        return f"nbgrader could not grade it: {failure_summary(log)}"
 
     def grade(self, batch, name, env):
         """Grade a batch, then whoever it left over one by one: a result for every student."""

@@ -3,6 +3,7 @@
 import ctypes
 import ctypes.util
 import os
+import re
 import resource
 import signal
 import subprocess
@@ -105,6 +106,36 @@ def run_nbgrader(args, folder, timeout=None, memory_limit_bytes=None, extra_env=
             os.killpg(process.pid, signal.SIGKILL)  # a kernel left running after nbgrader exited
         except ProcessLookupError:
             pass
+
+
+STUDENT_START = re.compile(r"^\[AutogradeApp \| INFO\] Creating/updating student with ID '(?P<student>[^']+)'", re.M)
+STUDENT_FAILED = "There was an error processing assignment"
+
+
+def student_logs(output):
+    """{student: the part of a batch's `nbgrader autograde` output about that student}."""
+    starts = list(STUDENT_START.finditer(output))
+    ends = [match.start() for match in starts[1:]] + [len(output)]
+    return {match["student"]: output[match.start() : end] for match, end in zip(starts, ends)}
+
+
+def nbgrader_failed(student_log):
+    """Whether nbgrader reported that it could not grade the student (it goes on with the others)."""
+    return STUDENT_FAILED in student_log
+
+
+UNANSWERED_CELL = re.compile(r"Timeout waiting for execute reply \((?P<seconds>\d+)s\)")
+
+
+def failure_summary(student_log):
+    """Why nbgrader could not grade a student, in the words an instructor needs."""
+    unanswered = UNANSWERED_CELL.search(student_log)
+    if unanswered:
+        return (
+            f"a cell ran past the {unanswered['seconds']} s cell limit and the kernel stopped answering "
+            "(it did not respond to the interrupt)"
+        )
+    return last_error_line(student_log)
 
 
 def last_error_line(output):

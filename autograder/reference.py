@@ -17,7 +17,7 @@ import nbformat
 
 from .gradebook import submission_score
 from .intake.submissions import Submission
-from .nbgrader_cli import last_error_line
+from .nbgrader_cli import failure_summary
 from .pipeline.observations import HARNESS_SOURCE
 from .variants import accepted_variants, variant_notebook, variants_file
 from .workspace import open_workspace
@@ -95,7 +95,7 @@ def reference_observations(main, assignment, limits, total, device="cpu", extra_
                 )
                 raise ReferenceSolutionError(
                     f"the instructor's {what} of {assignment} scores {score}/{total} in the grader, so it cannot "
-                    f"serve as the reference: {last_error_line(run.output)} (log: {main.log(REFERENCE_STUDENT)})"
+                    f"serve as the reference: {failure_summary(run.output)} (log: {main.log(REFERENCE_STUDENT)})"
                 )
         recorded = json.loads(recording.read_text())
         unobserved = [

@@ -24,7 +24,7 @@ def parameters_without_gradient(model, x):
 
 def losses_while_training(model, x, y, steps=10, lr=1e-3):
     """Cross-entropy on one fixed batch before and after `steps` of Adam: learning lowers it."""
-    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
+    optimizer = torch.optim.Adam(model.parameters(), lr=lr, fused=True)  # fused: one kernel per step, faster
     losses = []
     for _ in range(steps + 1):
         loss = F.cross_entropy(model(x), y)

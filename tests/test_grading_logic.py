@@ -12,6 +12,7 @@ from autograder.grading import batches, unchanged_results
 from autograder.grading_folder import GradingFolder
 from autograder.intake.lms import find_lms_files, stage_lms_download, student_id
 from autograder.intake.submissions import Submission
+from autograder.nbgrader_cli import failure_summary, nbgrader_failed, student_logs
 from autograder.outcome import interruption_reason
 from autograder.pipeline.integrity import MISSING_ANSWER, rebuild
 from autograder.pipeline.observations import HARNESS_SOURCE
@@ -206,3 +207,27 @@ def test_a_grading_folder_is_prepared_again_only_when_the_source_changed(tmp_pat
     (source / "hw.ipynb").write_text('{"changed": true}')
     folder.prepare("hw")
     assert len(generated) == 2 and (folder.source("hw") / "hw.ipynb").read_text() == '{"changed": true}'
+
+
+BATCH_LOG = """\
+[AutogradeApp | INFO] Creating/updating student with ID 'ada': {}
+[AutogradeApp | INFO] Autograding /g/autograded/ada/conv_numpy/conv_numpy.ipynb
+[AutogradeApp | INFO] Setting destination file permissions to 444
+[AutogradeApp | INFO] Creating/updating student with ID 'bob_2': {}
+[AutogradeApp | ERROR] Timeout waiting for execute reply (60s).
+[AutogradeApp | ERROR] Interrupting kernel
+[AutogradeApp | ERROR] There was an error processing assignment: /g/submitted/bob_2/conv_numpy
+nbclient.exceptions.CellTimeoutError: A cell timed out while it was being executed, after 4 seconds.
+[AutogradeApp | INFO] Creating/updating student with ID 'cy': {}
+[AutogradeApp | ERROR] There was an error processing assignment: /g/submitted/cy/conv_numpy
+RuntimeError: Kernel didn't respond in 60 seconds
+"""
+
+
+def test_a_batch_log_is_split_by_student_and_says_whom_nbgrader_could_not_grade():
+    logs = student_logs(BATCH_LOG)
+    assert list(logs) == ["ada", "bob_2", "cy"]
+    assert "".join(logs.values()) == BATCH_LOG
+    assert [nbgrader_failed(log) for log in logs.values()] == [False, True, True]
+    assert failure_summary(logs["bob_2"]).startswith("a cell ran past the 60 s cell limit and the kernel stopped")
+    assert failure_summary(logs["cy"]) == "RuntimeError: Kernel didn't respond in 60 seconds"
