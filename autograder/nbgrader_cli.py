@@ -132,8 +132,8 @@ def failure_summary(student_log):
     unanswered = UNANSWERED_CELL.search(student_log)
     if unanswered:
         return (
-            f"a cell ran past the {unanswered['seconds']} s cell limit and the kernel stopped answering "
-            "(it did not respond to the interrupt)"
+            f"timed out: a cell ran past the {unanswered['seconds']} s cell limit and the kernel did not "
+            "answer the interrupt"
         )
     return last_error_line(student_log)
 

@@ -2,15 +2,20 @@
 
 
 def output_size(n, f, pad=0, stride=1):
-    """(n - f + 2*pad) / stride + 1, or ValueError when the filter does not fit evenly."""
+    """floor((n - f + 2*pad) / stride) + 1, as PyTorch computes it: windows that would hang over
+    the far edge are not taken. ValueError when not even one window fits, or for a non-positive
+    stride or a negative padding."""
     if stride <= 0 or pad < 0:
         raise ValueError(f"stride must be positive and pad non-negative (got stride={stride}, pad={pad})")
     span = n - f + 2 * pad
     if span < 0:
         raise ValueError(f"a {f}-wide filter does not fit {n} pixels padded by {pad}")
-    if span % stride:
-        raise ValueError(f"stride {stride} does not divide N - F + 2P = {span}")
     return span // stride + 1
+
+
+def fits_exactly(n, f, pad=0, stride=1):
+    """Whether the windows cover the padded input exactly, none of it left over (the design habit)."""
+    return (n - f + 2 * pad) % stride == 0
 
 
 def same_padding(f):

@@ -99,6 +99,112 @@ def test_deep_plain_network_trains_worse_than_shallow_and_residual(site):
     assert float(losses["residual, 32 layers"]) < float(losses["plain, 32 layers"])
 
 
+def test_output_sizes_are_the_floor_and_the_pages_say_which_layers_need_it(site):
+    stride = page_text(site, "book/stride_padding_pooling")
+    row = r"\n(AlexNet conv1, as in [^\n]+?|ResNet[^\n]+?|VGG 3x3 convolution)"
+    rows = dict(re.findall(row + r"\s+\d+\s+\d+\s+\d+\s+\d+\s+[0-9.]+\s+(\d+[^\n]*)", stride))
+    assert rows["AlexNet conv1, as in torchvision (224 input)"].split() == ["55", "<-", "floor"], rows
+    assert rows["AlexNet conv1, as in the paper (227 input)"].split() == ["55"], rows
+    assert rows["ResNet and GoogLeNet stem, 7x7 stride-2 convolution"].split() == ["112", "<-", "floor"], rows
+    assert rows["ResNet stage transition, 3x3 stride-2 convolution"].split() == ["28", "<-", "floor"], rows
+    assert rows["VGG 3x3 convolution"].split() == ["224"], rows
+    assert "floor((7 - 3 + 2*0)/3) + 1 = 2  (PyTorch: 2; 1 left over)" in stride
+    assert "224 or 227?" in stride
+    assert "bright pixel in column 1: input [0, 1, 0, 0, 0, 0, 0, 0] -> pooled [1, 0, 0, 0]" in stride
+    assert "bright pixel in column 2: input [0, 0, 1, 0, 0, 0, 0, 0] -> pooled [0, 1, 0, 0]" in stride
+    assert "after 2 unpadded 5x5 layer(s): 24x24" in stride
+
+
+def test_corrections_are_computed_on_the_pages(site):
+    alexnet = page_text(site, "book/alexnet")
+    assert (
+        "nn.LocalResponseNorm(alpha=n*alpha) agree: True; with alpha=1e-4 passed as is they would not: False" in alexnet
+    )
+    means = [float(m) for m in re.findall(r"(?:training mean|test) ([0-9.]+)", alexnet)]
+    assert len(means) == 4, means  # inverted dropout, then the paper's: each keeps its expectation at test time
+    assert abs(means[0] - means[1]) < 0.02 and abs(means[2] - means[3]) < 0.02, means
+    vgg = page_text(site, "book/vgg")
+    assert "AlexNet 61,100,840, VGG-16 138,357,544: VGG-16 has 2.3 times as many parameters" in vgg
+    assert "VGG-13: 10 conv + 3 fc = 13 weight layers, 133,047,848 parameters" in vgg
+    assert "same values: True" in page_text(site, "book/lenet")
+    assert "centre tap: True" in page_text(site, "book/resnet")
+    assert "depthwise 3x3 + pointwise 1x1: 576 + 4,096 = 4,672 weights" in page_text(site, "book/conv1x1")
+
+
+def test_comparisons_over_seeds_print_their_ranges(site):
+    found = dict(
+        (init, (float(low), float(high)))
+        for init, low, high in re.findall(
+            r"(default|He)\s+init, 3 seeds: training loss after 3 epochs ([0-9.]+) to ([0-9.]+)",
+            page_text(site, "book/vgg"),
+        )
+    )
+    assert set(found) == {"default", "He"}, found
+    assert found["He"][1] < found["default"][1], found  # He initialisation starts sooner
+    nin = re.search(r"first epoch at 90% or more: (\d+)", page_text(site, "book/conv1x1"))
+    assert nin, "NiN's page does not show it reaching 90%"
+
+
+QUESTIONS = re.compile(r'<section id="questions">(.*?)</section>', re.S)
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_each_chapter_asks_five_questions_with_hidden_answers(site, chapter):
+    page = (site / f"{chapter}.html").read_text()
+    section = QUESTIONS.search(page)
+    assert section, "no Questions section"
+    assert section.group(1).count("sd-dropdown") >= 5, "fewer than five answers in a toggle"
+    assert len(re.findall(r"Question \d+\.", html.unescape(section.group(1)))) >= 5
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_each_chapter_draws_its_diagrams_with_alt_text(site, chapter):
+    page = (site / f"{chapter}.html").read_text()
+    described = [
+        alt
+        for alt in re.findall(r'<img[^>]*\balt="([^"]*)"', page)
+        if len(alt.split()) >= 5 and not alt.endswith(".png")
+    ]
+    assert described, "no diagram with alt text"
+    module = REPO_ROOT / "convnets" / "diagrams" / f"{chapter.split('/')[-1]}.py"
+    assert module.is_file(), f"no {module.relative_to(REPO_ROOT)}: diagrams are drawn from code at build time"
+
+
+def test_sources_and_licence(site):
+    sources = page_text(site, "book/sources")
+    for title in (
+        "1*1 convolution은 왜 중요한가?",
+        "Advanced CNN Model_2",
+        "[CS231n] 5. Convolutional Neural Networks",
+        "ConvNet의 Conv 레이어 만들기",
+        "CNN Architectures",
+    ):
+        assert title in sources, title
+    assert (REPO_ROOT / "LICENSE").read_text().startswith("MIT License")
+    assert "Attribution-ShareAlike 4.0 International" in (REPO_ROOT / "LICENSE-TEXT").read_text()
+    for chapter in CHAPTERS:
+        assert "CC BY-SA 4.0" in page_text(site, chapter), f"{chapter}: no licence in the footer"
+
+
+CORRECTED = {
+    "book/stride_padding_pooling": 1,
+    "book/alexnet": 1,
+    "book/vgg": 1,
+    "book/conv1x1": 1,
+    "book/googlenet": 1,
+    "book/resnet": 2,
+}
+
+
+@pytest.mark.parametrize("chapter", sorted(CORRECTED))
+def test_misconceptions_have_correction_boxes_that_cite_a_source(site, chapter):
+    boxes = re.findall(r'<div class="[^"]*\bwarning\b[^"]*">(.*?)</div>', (site / f"{chapter}.html").read_text(), re.S)
+    corrections = [html.unescape(re.sub(r"<[^>]+>", "", box)) for box in boxes if "Correction:" in box]
+    assert len(corrections) >= CORRECTED[chapter], corrections
+    for box in corrections:
+        assert re.search(r"(19|20)\d\d", box), f"a correction box cites no source: {box[:80]}"
+
+
 def test_no_page_loads_anything_from_another_host(site):
     for page in site.rglob("*.html"):
         found = EXTERNAL.search(page.read_text())

@@ -1,12 +1,14 @@
 """The chapters' shared helpers agree with PyTorch and fail clearly."""
 
+import itertools
+
 import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
 
 from convnets.correlate import convolve2d, corr2d, correlation_matrix
-from convnets.geometry import conv_parameters, dense_parameters, output_size, same_padding
+from convnets.geometry import conv_parameters, dense_parameters, fits_exactly, output_size, same_padding
 from convnets.images import sample_image
 from convnets.kernels import KERNELS, kernel
 
@@ -25,9 +27,22 @@ def test_correlation_matrix_is_the_same_linear_map():
     assert np.allclose(correlation_matrix(x.shape, k) @ x.ravel(), corr2d(x, k).ravel())
 
 
-def test_output_size_formula_and_errors():
+def test_output_size_is_the_floor_pytorch_computes():
     assert output_size(32, 5, 2, 1) == 32 and output_size(227, 11, 0, 4) == 55
-    for bad in [(7, 3, 0, 3), (3, 5, 0, 1), (7, 3, 0, 0)]:
+    # Layers of the course's networks that rely on the floor: AlexNet's conv1, the ResNet and
+    # GoogLeNet stem and stem pool, a ResNet stage transition.
+    assert [output_size(*g) for g in [(224, 11, 2, 4), (224, 7, 3, 2), (112, 3, 1, 2), (56, 3, 1, 2)]] == [
+        55,
+        112,
+        56,
+        28,
+    ]
+    assert not fits_exactly(224, 11, 2, 4) and fits_exactly(227, 11, 0, 4)
+    for n, f, pad, stride in itertools.product(range(1, 10), range(1, 5), range(0, 3), range(1, 4)):
+        if f <= n + 2 * pad:
+            conv = torch.nn.Conv2d(1, 1, f, stride=stride, padding=pad)
+            assert conv(torch.zeros(1, 1, n, n)).shape[-1] == output_size(n, f, pad, stride), (n, f, pad, stride)
+    for bad in [(3, 5, 0, 1), (7, 3, 0, 0), (7, 3, -1, 1)]:
         with pytest.raises(ValueError):
             output_size(*bad)
     assert same_padding(5) == 2

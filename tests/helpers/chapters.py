@@ -7,7 +7,9 @@ import yaml
 from autograder.assignments import REPO_ROOT
 
 TOC = yaml.safe_load((REPO_ROOT / "_toc.yml").read_text())
-CHAPTERS = [entry["file"] for entry in TOC["chapters"]]
+PARTS = {part["caption"]: [entry["file"] for entry in part["chapters"]] for part in TOC["parts"]}
+CHAPTERS = PARTS["Chapters"]
+PAGES = [page for pages in PARTS.values() for page in pages]  # every page but the intro
 EXERCISE_LINK = re.compile(r"exercises/([a-z0-9_]+)/\1\.ipynb")
 
 

@@ -1,5 +1,6 @@
 // Accessible names for markup the theme and the widget manager generate without them:
-// images drawn by widgets, sliders, the search and colour-mode buttons, scrollable outputs. Widgets render
+// images drawn by widgets, sliders, the search and colour-mode buttons, hidden cells' toggles,
+// scrollable outputs. Widgets render
 // after the page has loaded, so the fixes are re-applied as the page changes.
 // tests/test_book.py checks every page with axe-core.
 (function () {
@@ -33,6 +34,10 @@
       icon.removeAttribute("aria-labelledby");
       icon.removeAttribute("title");
       icon.querySelectorAll("title").forEach(function (title) { title.remove(); });
+    });
+    // The "show code cell" toggles of hidden cells: a fixed label that differs from the visible text.
+    document.querySelectorAll("details.hide > summary[aria-label]").forEach(function (summary) {
+      summary.removeAttribute("aria-label");  // the name is then the visible "Show code cell ..." text
     });
     document.querySelectorAll("pre:not([tabindex])").forEach(function (pre) {
       if (pre.scrollWidth > pre.clientWidth || pre.scrollHeight > pre.clientHeight) {
