@@ -12,6 +12,7 @@ import io
 import shutil
 import tempfile
 import zipfile
+from contextlib import contextmanager
 from dataclasses import asdict, replace
 from pathlib import Path
 
@@ -66,20 +67,33 @@ def grade_on_worker(assignment, folder_zip, submissions_zip, students, reference
     return [{**asdict(result), "graded_by": worker} for result in finished], outcome
 
 
+@contextmanager
+def cluster_client(scheduler):
+    """Within: a Dask client of the scheduler at `scheduler` (None without one); a clear error when
+    it cannot be reached."""
+    if not scheduler:
+        yield None
+        return
+    from distributed import Client
+
+    try:
+        client = Client(scheduler, timeout="20s")
+    except OSError as error:
+        raise RuntimeError(
+            f"cannot reach the Dask scheduler at {scheduler}: {error}. "
+            "Start one with `dask scheduler` and workers with `dask worker ADDRESS`."
+        ) from error
+    try:
+        yield client
+    finally:
+        client.close()
+
+
 class ClusterGrader:
     """Sends batches to a Dask scheduler and brings the gradings back into the main grading folder."""
 
-    def __init__(self, scheduler, grader):
-        from distributed import Client
-
-        try:
-            self.client = Client(scheduler, timeout="20s")
-        except OSError as error:
-            raise RuntimeError(
-                f"cannot reach the Dask scheduler at {scheduler}: {error}. "
-                "Start one with `dask scheduler` and workers with `dask worker ADDRESS`."
-            ) from error
-        self.grader = grader
+    def __init__(self, client, grader):
+        self.client, self.grader = client, grader
 
     def submit(self, batch, env):
         grader = self.grader
@@ -124,18 +138,12 @@ class ClusterGrader:
         finally:
             shutil.rmtree(received.root, ignore_errors=True)
 
-    def close(self):
-        self.client.close()
 
-
-def grade_on_cluster(scheduler, grader, batch_list, env):
-    """Grade the batches on a Dask cluster; yields GradeResults as batches come back."""
+def grade_on_cluster(client, grader, batch_list, env):
+    """Grade the batches on a Dask cluster (a connected client); yields GradeResults as batches come back."""
     from distributed import as_completed
 
-    cluster = ClusterGrader(scheduler, grader)
-    try:
-        futures = {cluster.submit(batch, env): batch for batch in batch_list}
-        for future in as_completed(list(futures)):
-            yield from cluster.bring_back(future, futures[future])
-    finally:
-        cluster.close()
+    cluster = ClusterGrader(client, grader)
+    futures = {cluster.submit(batch, env): batch for batch in batch_list}
+    for future in as_completed(list(futures)):
+        yield from cluster.bring_back(future, futures[future])

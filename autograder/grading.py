@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 
 from .assignments import notebook_names
-from .cluster import grade_on_cluster
+from .cluster import cluster_client, grade_on_cluster
 from .gradebook import max_score, submission_score
 from .grader import Grader
 from .grading_folder import GradingFolder
@@ -203,33 +203,34 @@ def grade_assignment(
     stops the others.
     """
     limits, main, timings = limits or Limits(), GradingFolder(grading_folder), {} if timings is None else timings
-    with timed(timings, "prepare"):
-        total = prepare(main, assignment, limits)
-    with timed(timings, "collect"):
-        collected, notes = collect_submissions(submissions, assignment, notebook_names(assignment), main.incoming)
-    run = Progress(main, assignment, len(collected), progress)
-    for note in notes:
-        run.note(note)
-    for submission in collected:
-        if submission.problems:
-            run.report(GradeResult(submission.student, INVALID, 0.0, total, "; ".join(submission.problems)))
-    with timed(timings, "skip unchanged"):
-        gradable, prints = skip_unchanged(main, assignment, [s for s in collected if not s.problems], regrade, run)
-    if gradable:
-        workers = max(1, min(workers or default_workers(), len(gradable)))
-        thread_env = thread_environment(workers)
-        with timed(timings, "reference"):
-            reference = reference_observations(main, assignment, limits, total, device_name(), thread_env)
-        grader = Grader(main, assignment, limits, total, reference)
-        batch_list = batches(gradable, workers, batch_size)
-        finished = (
-            grade_on_cluster(scheduler, grader, batch_list, thread_env)
-            if scheduler
-            else dispatch_here(grader, batch_list, workers, thread_env)
-        )
-        with timed(timings, "dispatch"):
-            for result in finished:
-                run.report(replace(result, fingerprint=prints[result.student]))
-    shutil.rmtree(main.workspaces, ignore_errors=True)
-    shutil.rmtree(main.incoming, ignore_errors=True)
-    return [run.results[submission.student] for submission in collected]
+    with cluster_client(scheduler) as client:  # first: a wrong address fails before any work
+        with timed(timings, "prepare"):
+            total = prepare(main, assignment, limits)
+        with timed(timings, "collect"):
+            collected, notes = collect_submissions(submissions, assignment, notebook_names(assignment), main.incoming)
+        run = Progress(main, assignment, len(collected), progress)
+        for note in notes:
+            run.note(note)
+        for submission in collected:
+            if submission.problems:
+                run.report(GradeResult(submission.student, INVALID, 0.0, total, "; ".join(submission.problems)))
+        with timed(timings, "skip unchanged"):
+            gradable, prints = skip_unchanged(main, assignment, [s for s in collected if not s.problems], regrade, run)
+        if gradable:
+            workers = max(1, min(workers or default_workers(), len(gradable)))
+            thread_env = thread_environment(workers)
+            with timed(timings, "reference"):
+                reference = reference_observations(main, assignment, limits, total, device_name(), thread_env)
+            grader = Grader(main, assignment, limits, total, reference)
+            batch_list = batches(gradable, workers, batch_size)
+            finished = (
+                grade_on_cluster(client, grader, batch_list, thread_env)
+                if client is not None
+                else dispatch_here(grader, batch_list, workers, thread_env)
+            )
+            with timed(timings, "dispatch"):
+                for result in finished:
+                    run.report(replace(result, fingerprint=prints[result.student]))
+        shutil.rmtree(main.workspaces, ignore_errors=True)
+        shutil.rmtree(main.incoming, ignore_errors=True)
+        return [run.results[submission.student] for submission in collected]

@@ -29,6 +29,10 @@ LAUNCH_ENV = {
     "COURSE_JUPYTERHUB_URL": "https://hub.example.edu",
 }
 
+# The build shares the cores with the grading tests on the other pytest worker: PyTorch with a
+# thread per core would then wait on busy cores at every parallel step (ten times slower, measured).
+ONE_THREAD = {name: "1" for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")}
+
 pytestmark = pytest.mark.slow
 
 
@@ -50,7 +54,7 @@ def site(tmp_path_factory):
         capture_output=True,
         text=True,
         timeout=1800,
-        env={**os.environ, **LAUNCH_ENV},
+        env={**os.environ, **LAUNCH_ENV, **ONE_THREAD},
     )
     assert completed.returncode == 0, completed.stdout[-4000:] + completed.stderr[-4000:]
     return output / "_build" / "html"

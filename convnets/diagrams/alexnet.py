@@ -1,9 +1,9 @@
 """Diagrams for the AlexNet chapter: the paper's network split across two GPUs."""
 
 import matplotlib.pyplot as plt
-from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
 from ..geometry import output_size
+from . import shapes
 
 GPU_COLOURS = ("#8fb8de", "#f2b67c")  # GPU 1, GPU 2: medium blue and orange fills
 EXCHANGE_COLOUR = "#c0392b"
@@ -63,28 +63,15 @@ def layer_label(layer):
 
 
 def box(ax, x, y, width, height, text, colour):
-    """A rounded box centred on (x, y) with its text."""
-    ax.add_patch(
-        FancyBboxPatch(
-            (x - width / 2, y - height / 2),
-            width,
-            height,
-            boxstyle="round,pad=0.02,rounding_size=0.08",
-            facecolor=colour,
-            edgecolor="0.25",
-            linewidth=1,
-        )
+    """A rounded box centred on (x, y) with its text, in this chapter's style."""
+    shapes.text_box(
+        ax, x, y, width, height, text, colour, rounding=0.08, pad=0.02, edgecolour="0.25", text_colour="black"
     )
-    ax.text(x, y, text, ha="center", va="center", fontsize=9, color="black")
 
 
 def arrow(ax, start, end, colour="0.3", width=1.2):
-    """An arrow from start to end, (x, y) points."""
-    ax.add_patch(
-        FancyArrowPatch(
-            start, end, arrowstyle="-|>", mutation_scale=10, color=colour, linewidth=width, shrinkA=0, shrinkB=0
-        )
-    )
+    """An arrow from start to end, (x, y) points, its ends touching them."""
+    shapes.arrow(ax, start, end, colour=colour, linewidth=width, shrink=0)
 
 
 def two_gpu_diagram(size=227):

@@ -2,36 +2,19 @@
 
 import matplotlib.pyplot as plt
 import torch
-from matplotlib.patches import FancyArrowPatch, Rectangle
 from torch import nn
+
+from . import shapes
 
 INPUT_FILL, OUTPUT_FILL, WEIGHT_FILL = "#a9c8e8", "#c7b3e0", "#a8d5a2"
 PIXEL_IN, PIXEL_OUT, EDGE = "#f0a04b", "#9b6fcf", "#333333"
 TEXT = {"fontsize": 10, "color": "#111111"}
 
 
-def draw_grid(ax, x0, y0, rows, cols, cell, fill, marked=(), mark_fill=PIXEL_IN):
-    """A rows x cols grid of square cells, its top-left corner at (x0, y0); the (row, col)
-    cells in `marked` are filled with mark_fill."""
-    for row in range(rows):
-        for col in range(cols):
-            colour = mark_fill if (row, col) in marked else fill
-            ax.add_patch(
-                Rectangle(
-                    (x0 + col * cell, y0 - (row + 1) * cell),
-                    cell,
-                    cell,
-                    facecolor=colour,
-                    edgecolor=EDGE,
-                    linewidth=0.6,
-                )
-            )
-
-
 def draw_stack(ax, x0, y0, channels, size, cell, fill, pixel, mark_fill, step=0.22):
     """A (channels, size, size) stack of maps drawn back to front, one pixel marked in each."""
     for channel in reversed(range(channels)):
-        draw_grid(
+        shapes.cell_grid(
             ax,
             x0 + channel * step,
             y0 + channel * step,
@@ -46,17 +29,7 @@ def draw_stack(ax, x0, y0, channels, size, cell, fill, pixel, mark_fill, step=0.
 
 def arrow(ax, start, end, **style):
     """A plain dark arrow from start to end, in data coordinates."""
-    ax.add_patch(
-        FancyArrowPatch(
-            start,
-            end,
-            arrowstyle="-|>",
-            mutation_scale=12,
-            color=EDGE,
-            linewidth=1.2,
-            **style,
-        )
-    )
+    shapes.arrow(ax, start, end, colour=EDGE, linewidth=1.2, head=12, **style)
 
 
 def pointwise_matmul_diagram(in_channels=6, out_channels=4, size=5, pixel=(1, 3)):
@@ -82,7 +55,7 @@ def pointwise_matmul_diagram(in_channels=6, out_channels=4, size=5, pixel=(1, 3)
 
     vec = 0.55
     w_x, w_y = 6.6, 10.0
-    draw_grid(ax, w_x, w_y, weight_rows, weight_cols, vec, WEIGHT_FILL)
+    shapes.cell_grid(ax, w_x, w_y, weight_rows, weight_cols, vec, WEIGHT_FILL)
     ax.text(
         w_x + weight_cols * vec / 2,
         w_y - weight_rows * vec - 0.45,
@@ -95,11 +68,11 @@ def pointwise_matmul_diagram(in_channels=6, out_channels=4, size=5, pixel=(1, 3)
         10, 12.1, f"at one pixel: out[:, {row}, {col}] = W x[:, {row}, {col}] + b", ha="center", va="bottom", **TEXT
     )
     x_x = w_x + weight_cols * vec + 0.45
-    draw_grid(ax, x_x, w_y + 0.5, in_channels, 1, vec, PIXEL_IN)
+    shapes.cell_grid(ax, x_x, w_y + 0.5, in_channels, 1, vec, PIXEL_IN)
     ax.text(x_x + vec / 2, w_y + 0.5 - in_channels * vec - 0.15, f"x[:, {row}, {col}]", ha="center", va="top", **TEXT)
     ax.text(x_x + vec + 0.4, w_y - weight_rows * vec / 2, "=", ha="center", va="center", fontsize=16, color="#111111")
     y_x = x_x + vec + 0.8
-    draw_grid(ax, y_x, w_y, c_out, 1, vec, PIXEL_OUT)
+    shapes.cell_grid(ax, y_x, w_y, c_out, 1, vec, PIXEL_OUT)
     ax.text(y_x + vec / 2 + 0.3, w_y - c_out * vec - 0.45, f"out[:, {row}, {col}]", ha="center", va="top", **TEXT)
 
     out_x = 14.9
@@ -123,7 +96,7 @@ def pointwise_matmul_diagram(in_channels=6, out_channels=4, size=5, pixel=(1, 3)
         **TEXT,
     )
     small, base = 0.3, 4.6
-    draw_grid(ax, 0.3, base, weight_rows, weight_cols, small, WEIGHT_FILL)
+    shapes.cell_grid(ax, 0.3, base, weight_rows, weight_cols, small, WEIGHT_FILL)
     ax.text(
         0.3 + weight_cols * small / 2,
         base - in_channels * small - 0.2,
@@ -135,7 +108,7 @@ def pointwise_matmul_diagram(in_channels=6, out_channels=4, size=5, pixel=(1, 3)
     ax.text(2.45, base - weight_rows * small / 2, "@", ha="center", va="center", fontsize=13, color="#111111")
     x_left = 2.85
     input_columns = {(channel, column) for channel in range(in_channels)}
-    draw_grid(ax, x_left, base, in_channels, pixels, small, INPUT_FILL, marked=input_columns, mark_fill=PIXEL_IN)
+    shapes.cell_grid(ax, x_left, base, in_channels, pixels, small, INPUT_FILL, marked=input_columns, mark_fill=PIXEL_IN)
     ax.text(
         x_left + pixels * small / 2,
         base - in_channels * small - 0.2,
@@ -148,7 +121,7 @@ def pointwise_matmul_diagram(in_channels=6, out_channels=4, size=5, pixel=(1, 3)
     ax.text(equals_x, base - weight_rows * small / 2, "=", ha="center", va="center", fontsize=16, color="#111111")
     y_left = equals_x + 0.4
     output_columns = {(channel, column) for channel in range(c_out)}
-    draw_grid(ax, y_left, base, c_out, pixels, small, OUTPUT_FILL, marked=output_columns, mark_fill=PIXEL_OUT)
+    shapes.cell_grid(ax, y_left, base, c_out, pixels, small, OUTPUT_FILL, marked=output_columns, mark_fill=PIXEL_OUT)
     ax.text(
         y_left + pixels * small / 2,
         base - in_channels * small - 0.2,

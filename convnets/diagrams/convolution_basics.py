@@ -6,6 +6,7 @@ from matplotlib.colors import ListedColormap
 from matplotlib.patches import Rectangle
 
 from ..correlate import corr2d, correlation_matrix
+from ..plotting import draw_cell_grid
 
 WINDOW = "tab:red"  # the outline of the highlighted window, output and row
 FILLS = ListedColormap(["#ffffff", "#9ecae1"])  # zero entries white, kernel weights blue
@@ -18,13 +19,7 @@ def _grid(ax, labels, title, fills=None):
     ax.imshow(fills, cmap=FILLS, vmin=0, vmax=1, aspect="equal")
     for (i, j), label in np.ndenumerate(labels):
         ax.text(j, i, label, ha="center", va="center", fontsize=9, color="black")
-    for y in np.arange(-0.5, rows, 1):
-        ax.axhline(y, color="0.6", linewidth=0.6)
-    for x in np.arange(-0.5, cols, 1):
-        ax.axvline(x, color="0.6", linewidth=0.6)
-    ax.set_xticks([])
-    ax.set_yticks([])
-    ax.set_title(title, fontsize=10)
+    draw_cell_grid(ax, rows, cols, title)
 
 
 def _box(ax, row, col, height, width):

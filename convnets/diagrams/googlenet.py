@@ -3,12 +3,12 @@ with channel counts and parameters measured from real PyTorch layers."""
 
 import matplotlib.pyplot as plt
 import torch
-from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 from torch import nn
 
+from . import shapes
+
 COLOURS = {"1x1": "#f2b880", "3x3": "#8fb8de", "5x5": "#9fd39f", "pool": "#c5b3dc", "data": "#d0d0d0"}
-TEXT = "#111111"
-LINE = "#333333"
+TEXT = shapes.TEXT
 BOX_WIDTH, BOX_HEIGHT = 0.92, 0.62
 ROWS = (1.15, 2.3)  # bottom of the boxes in the lower and the upper branch row
 INPUT_Y, CONCAT_Y = 0.0, 3.45
@@ -48,28 +48,13 @@ def measure(layers, input_shape):
 
 
 def draw_box(ax, centre_x, bottom, width, text, colour):
-    """A rounded box centred on centre_x with its text in the middle."""
-    ax.add_patch(
-        FancyBboxPatch(
-            (centre_x - width / 2, bottom),
-            width,
-            BOX_HEIGHT,
-            boxstyle="round,pad=0.01,rounding_size=0.05",
-            facecolor=colour,
-            edgecolor=LINE,
-            linewidth=1,
-        )
-    )
-    ax.text(centre_x, bottom + BOX_HEIGHT / 2, text, ha="center", va="center", fontsize=9, color=TEXT, linespacing=1.3)
+    """A rounded box centred on centre_x, its lower edge at bottom, with its text in the middle."""
+    shapes.text_box(ax, centre_x, bottom + BOX_HEIGHT / 2, width, BOX_HEIGHT, text, colour, linespacing=1.3)
 
 
 def draw_arrow(ax, x, y_from, y_to):
     """A vertical arrow from y_from up to y_to at x."""
-    ax.add_patch(
-        FancyArrowPatch(
-            (x, y_from + 0.02), (x, y_to - 0.02), arrowstyle="-|>", mutation_scale=10, color=LINE, linewidth=1
-        )
-    )
+    shapes.arrow(ax, (x, y_from + 0.02), (x, y_to - 0.02))
 
 
 def draw_module(ax, branches, input_shape, title):

@@ -2,8 +2,9 @@
 
 import matplotlib.pyplot as plt
 import torch
-from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 from torch import nn
+
+from . import shapes
 
 STAGE_NAMES = ("C1", "S2", "C3", "S4", "C5", "F6", "output")
 COLOURS = {"conv": "#8fb8de", "pool": "#9fd39f", "dense": "#f2b880", "input": "#d0d0d0"}
@@ -48,17 +49,7 @@ def draw_box(ax, x, width, name, description, colour, shape, params):
     """One stage: a rounded box at x with its name, what it does and its output shape, and
     its parameter count underneath (none for the input)."""
     centre = x + width / 2
-    ax.add_patch(
-        FancyBboxPatch(
-            (x, 0.2),
-            width,
-            0.72,
-            boxstyle="round,pad=0.01,rounding_size=0.04",
-            facecolor=colour,
-            edgecolor="#333333",
-            linewidth=1,
-        )
-    )
+    shapes.text_box(ax, centre, 0.56, width, 0.72, colour=colour, rounding=0.04)
     ax.text(centre, 0.86, name, ha="center", va="top", fontsize=11, fontweight="bold", color="#111111")
     ax.text(centre, 0.73, description, ha="center", va="top", fontsize=9, color="#111111", linespacing=1.3)
     ax.text(centre, 0.3, " x ".join(str(size) for size in shape), ha="center", va="center", fontsize=9, color="#111111")
@@ -77,16 +68,7 @@ def lenet_stack_diagram(model, input_shape=(1, 1, 32, 32), names=STAGE_NAMES):
         x = i * (width + gap)
         draw_box(ax, x, width, name, description, COLOURS[kind], shape, params)
         if i:
-            ax.add_patch(
-                FancyArrowPatch(
-                    (x - gap + 0.02, 0.56),
-                    (x - 0.02, 0.56),
-                    arrowstyle="-|>",
-                    mutation_scale=10,
-                    color="#333333",
-                    linewidth=1,
-                )
-            )
+            shapes.arrow(ax, (x - gap + 0.02, 0.56), (x - 0.02, 0.56))
     total = sum(stage[3] for stage in stages)
     ax.set_title(
         f"LeNet-5: each stage's output shape (channels x height x width, or units) and parameters; {total:,} in all",

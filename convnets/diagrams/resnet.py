@@ -8,8 +8,10 @@ and the shortcut (identity or 1x1 projection) meeting the main path at the addit
 
 import matplotlib.pyplot as plt
 import torch
-from matplotlib.patches import Circle, FancyBboxPatch
+from matplotlib.patches import Circle
 from torch import nn
+
+from . import shapes
 
 MAIN_COLOUR = "#9ec3e6"  # convolutions of the main path
 SHORTCUT_COLOUR = "#f4b97a"  # the 1x1 projection
@@ -47,24 +49,25 @@ def trace_path(path, x):
 def draw_box(ax, x, y, width, lines, colour):
     """A rounded box centred on (x, y) holding a few lines of text; returns its height."""
     height = 0.42 * len(lines) + 0.28
-    ax.add_patch(
-        FancyBboxPatch(
-            (x - width / 2, y - height / 2),
-            width,
-            height,
-            boxstyle="round,pad=0.02,rounding_size=0.12",
-            facecolor=colour,
-            edgecolor=LINE_COLOUR,
-            linewidth=1,
-        )
+    shapes.text_box(
+        ax,
+        x,
+        y,
+        width,
+        height,
+        "\n".join(lines),
+        colour,
+        rounding=0.12,
+        pad=0.02,
+        edgecolour=LINE_COLOUR,
+        text_colour=TEXT_COLOUR,
     )
-    ax.text(x, y, "\n".join(lines), ha="center", va="center", fontsize=9, color=TEXT_COLOUR)
     return height
 
 
 def draw_arrow(ax, start, end):
     """An arrow from start to end."""
-    ax.annotate("", end, start, arrowprops={"arrowstyle": "-|>", "color": LINE_COLOUR, "lw": 1.2})
+    shapes.arrow(ax, start, end, colour=LINE_COLOUR, linewidth=1.2)
 
 
 def draw_block(ax, block, size, title):

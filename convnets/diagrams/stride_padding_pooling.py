@@ -8,6 +8,8 @@ import torch
 from matplotlib.patches import Patch, Rectangle
 from torch import nn
 
+from . import shapes
+
 INPUT_COLOUR = "#a9c8e8"
 PADDING_COLOUR = "#e3e3e3"
 LEFTOVER_COLOUR = "#d9544d"
@@ -18,10 +20,7 @@ TEXT_COLOUR = "#111111"
 
 def draw_grid_lines(ax, rows, cols):
     """Thin lines between the cells of a rows x cols grid drawn in data units, no ticks."""
-    for y in range(rows + 1):
-        ax.plot([-0.5, cols - 0.5], [y - 0.5, y - 0.5], color="0.45", linewidth=0.6)
-    for x in range(cols + 1):
-        ax.plot([x - 0.5, x - 0.5], [-0.5, rows - 0.5], color="0.45", linewidth=0.6)
+    shapes.cell_grid_lines(ax, rows, cols)
     ax.set_xlim(-0.6, cols - 0.4)
     ax.set_ylim(rows - 0.4, -0.6)
     ax.set_aspect("equal")

@@ -3,15 +3,18 @@ of stacked 3x3 convolutions grows. Shapes are read from real layers, not typed i
 
 import matplotlib.pyplot as plt
 import torch
-from matplotlib.patches import FancyArrowPatch, Rectangle
+from matplotlib.patches import Rectangle
 from torch import nn
 from torch.func import functional_call
 
 from convnets.geometry import receptive_field
 
+from . import shapes
+
 CONV_COLOUR = "#6f9fd8"
 POOL_COLOUR = "#e08a6c"
 FC_COLOUR = "#9cc48a"
+ARROW_COLOUR = "0.35"
 
 
 def _meta_forward(layer, x):
@@ -24,11 +27,6 @@ def _side_channels(x):
     """'HxWxC' for a (1, C, H, W) tensor."""
     _, channels, height, width = x.shape
     return f"{height}×{width}×{channels}"
-
-
-def _arrow(ax, start, end):
-    """A plain grey arrow from start to end (data coordinates)."""
-    ax.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=10, color="0.35"))
 
 
 def _block_trace(first_block, x):
@@ -52,11 +50,12 @@ def _draw_block(ax, first_block, x, repeats):
     pos = 0.2
     for label, kind, out in steps:
         box = pos + 0.55
-        _arrow(ax, (pos + 0.45, 0.5), (box, 0.5))
+        shapes.arrow(ax, (pos + 0.45, 0.5), (box, 0.5), colour=ARROW_COLOUR)
         colour = CONV_COLOUR if kind == "conv" else POOL_COLOUR
-        ax.add_patch(Rectangle((box, 0.15), 1.3, 0.7, facecolor=colour, edgecolor="0.2"))
-        ax.text(box + 0.65, 0.5, label, ha="center", va="center", fontsize=9)
-        _arrow(ax, (box + 1.3, 0.5), (box + 1.5, 0.5))
+        shapes.text_box(
+            ax, box + 0.65, 0.5, 1.3, 0.7, label, colour, rounding=0, pad=0, edgecolour="0.2", text_colour="black"
+        )
+        shapes.arrow(ax, (box + 1.3, 0.5), (box + 1.5, 0.5), colour=ARROW_COLOUR)
         pos = box + 1.9
         ax.text(pos, 0.5, _side_channels(out), ha="center", va="center", fontsize=9)
     convs = sum(kind == "conv" for _, kind, _ in steps)
@@ -157,9 +156,7 @@ def receptive_field_diagram(num_layers=3):
 
     top.set_xlim(-0.5, size - 0.5)
     top.set_ylim(size - 0.5, -0.5)
-    for i in range(size + 1):
-        top.axhline(i - 0.5, color="0.75", linewidth=0.6)
-        top.axvline(i - 0.5, color="0.75", linewidth=0.6)
+    shapes.cell_grid_lines(top, size, size, colour="0.75")
     for layers in range(num_layers, 0, -1):
         field = receptive_field(layers)
         corner = centre - field // 2 - 0.5
