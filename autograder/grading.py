@@ -70,8 +70,12 @@ def batches(submissions, workers, size=BATCH_SIZE):
 def thread_environment(workers):
     """Each kernel's math libraries would start a thread per core: with several kernels at once
     the cores are oversubscribed and PyTorch slows down many times over. Share them out."""
-    threads = str(max(1, default_workers() // workers))
-    return {name: threads for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")}
+    return math_threads(max(1, default_workers() // workers))
+
+
+def math_threads(count):
+    """The environment that gives a process's math libraries (OpenMP, MKL, OpenBLAS) `count` threads."""
+    return {name: str(count) for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")}
 
 
 def unchanged_results(main, assignment, gradable, prints):

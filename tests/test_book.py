@@ -19,6 +19,7 @@ from helpers.chapters import CHAPTERS, chapter_exercises
 from helpers.hidden_tests import distinctive_hidden_lines
 
 from autograder.assignments import EXERCISES_DIR, REPO_ROOT
+from autograder.grading import math_threads
 
 EXERCISES = chapter_exercises()
 EXTERNAL = re.compile(r"""<(script|link|img|iframe|source)\b[^>]*\b(src|href)=["'](https?:)?//""", re.I)
@@ -31,7 +32,7 @@ LAUNCH_ENV = {
 
 # The build shares the cores with the grading tests on the other pytest worker: PyTorch with a
 # thread per core would then wait on busy cores at every parallel step (ten times slower, measured).
-ONE_THREAD = {name: "1" for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")}
+ONE_THREAD = math_threads(1)
 
 pytestmark = pytest.mark.slow
 
