@@ -124,7 +124,9 @@ def build_parser():
         "--sample", type=int, default=0, help="grade a deterministic sample of this many per assignment"
     )
     mutants.add_argument("--seed", default="0", help="which sample (default: 0)")
-    mutants.add_argument("--workers", type=int, default=None, help="submissions graded at once (default: one per core)")
+    mutants.add_argument(
+        "--workers", type=int, default=None, help="submissions graded at once (default: one more than the CPU cores)"
+    )
     mutants.add_argument(
         "--grading-folder",
         "--out",
@@ -154,7 +156,7 @@ def build_parser():
         help="seconds one submission may take in all before it is stopped (default: 900)",
     )
     grade.add_argument(
-        "--workers", type=int, default=None, help="submissions graded at once (default: one per CPU core)"
+        "--workers", type=int, default=None, help="submissions graded at once (default: one more than the CPU cores)"
     )
     grade.add_argument(
         "--memory-limit",

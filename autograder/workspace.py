@@ -11,6 +11,7 @@ import json
 import shutil
 import threading
 import warnings
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,10 +21,10 @@ from sqlalchemy.exc import SAWarning
 from .assignments import forbidden_packages
 from .gradebook import open_gradebook
 from .grading_folder import GradingFolder
-from .nbgrader_cli import run_nbgrader
+from .nbgrader_cli import child_environment, run_nbgrader
 from .pipeline.config import autograde_pipeline_lines
 from .sandbox.cgroups import kill_cgroup
-from .sandbox.kernelspec import install_kernel
+from .sandbox.kernelspec import install_kernel, kernel_server
 
 IMPORT_LOCK = threading.Lock()
 SANDBOX_RECORD = "sandbox.json"  # where a workspace's sandbox lives outside it, for clean-up after a crash
@@ -47,14 +48,22 @@ class Workspace:
         for submission in submissions:
             self.folder.place(submission, assignment)
         autograded = self.folder.root / "autograded"
-        return run_nbgrader(
-            ["autograde", assignment, "--force", *(["--student", student] if student else [])],
-            self.folder.root,
-            timeout=timeout or self.limits.notebook_timeout,
-            memory_limit_bytes=self.limits.memory_bytes,
-            extra_env={**(extra_env or {}), **self.env},
-            progress=(lambda: sum(1 for _ in autograded.glob("*/*/*.ipynb"))) if watch_progress else None,
-        )
+        env = {**(extra_env or {}), **self.env}
+        with self.kernels(env):
+            return run_nbgrader(
+                ["autograde", assignment, "--force", *(["--student", student] if student else [])],
+                self.folder.root,
+                timeout=timeout or self.limits.notebook_timeout,
+                memory_limit_bytes=self.limits.memory_bytes,
+                extra_env=env,
+                progress=(lambda: sum(1 for _ in autograded.glob("*/*/*.ipynb"))) if watch_progress else None,
+            )
+
+    def kernels(self, extra_env):
+        """While the block runs, the sandbox kernels of this workspace can start (a no-op unsandboxed)."""
+        if self.runtime is None:
+            return nullcontext()
+        return kernel_server(self.runtime, child_environment(extra_env), self.limits.memory_bytes)
 
     def remove(self):
         kill_cgroup(self.cgroup)

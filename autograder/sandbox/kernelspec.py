@@ -1,10 +1,12 @@
-"""The grader's side of the sandbox: a kernelspec and policy per private grading folder.
+"""The grader's side of the sandbox: a kernelspec and policy per private grading folder, and the
+kernel server that forks its kernels while nbgrader runs there.
 
-Student code runs in the kernel that autograder.sandbox.launcher starts: in a network namespace
-of its own (no network), under Landlock (reads only the Python installation, writes only its
-own folder), with a cap on processes (a pids cgroup when the grader runs as root, whom
-RLIMIT_NPROC does not bind; RLIMIT_NPROC otherwise). The grader reaches the kernel over Unix
-sockets in a short-named runtime folder under /tmp.
+Student code runs in a kernel the kernel server forks (autograder.sandbox.kernel): in a network
+namespace of its own (no network), under Landlock (reads only the Python installation, writes
+only its own folder), with a cap on processes (a pids cgroup when the grader runs as root, whom
+RLIMIT_NPROC does not bind; RLIMIT_NPROC otherwise). The kernelspec starts the kernel's stand-in
+(kernel_proxy.py), which asks the server for it. The grader reaches the kernel over Unix sockets
+in a short-named runtime folder under /tmp.
 """
 
 import importlib.util
@@ -12,18 +14,23 @@ import json
 import os
 import shutil
 import site
+import socket
 import subprocess
 import sys
 import tempfile
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
-from . import landlock
+from . import kernel_proxy, landlock
 from .cgroups import MAX_PROCESSES, pids_cgroup
+from .lifetime import child_setup
 
 KERNEL_NAME = "convnets-sandbox"
 
 SYSTEM_READ_PATHS = ("/usr", "/lib", "/lib64", "/bin", "/sbin", "/etc", "/proc", "/sys")
+# What the kernel server imports before it forks: what the notebooks import anyway (ipykernel too).
+PRELOADED_PACKAGES = ("numpy", "torch")
 
 
 def unshare_prefix():
@@ -76,6 +83,11 @@ def short_runtime_dir():
     return Path(tempfile.mkdtemp(prefix="autograder-", dir=base))
 
 
+def socket_name(runtime):
+    """The abstract Unix socket where a workspace's kernel server listens."""
+    return f"autograder-kernels-{Path(runtime).name}"
+
+
 def install_kernel(folder, forbidden_packages=()):
     """Write folder/kernels/<KERNEL_NAME> and its policy; the kernel cannot import `forbidden_packages`.
 
@@ -92,20 +104,12 @@ def install_kernel(folder, forbidden_packages=()):
         "runtime_dir": str(runtime),
         "pids_cgroup": cgroup,
         "max_processes": MAX_PROCESSES,
+        "preload": [name for name in PRELOADED_PACKAGES if not _forbidden(name, forbidden_packages)],
     }
     (runtime / "policy.json").write_text(json.dumps(policy, indent=1))
     spec_dir = folder / "kernels" / KERNEL_NAME
     spec_dir.mkdir(parents=True, exist_ok=True)
-    argv = [
-        *unshare_prefix(),
-        sys.executable,
-        "-m",
-        "autograder.sandbox.launcher",
-        "--policy",
-        str(runtime / "policy.json"),
-        "-f",
-        "{connection_file}",
-    ]
+    argv = [sys.executable, "-I", "-S", kernel_proxy.__file__, socket_name(runtime), "-f", "{connection_file}"]
     (spec_dir / "kernel.json").write_text(
         json.dumps({"argv": argv, "display_name": "Python 3 (grading sandbox)", "language": "python"}, indent=1)
     )
@@ -116,3 +120,39 @@ def install_kernel(folder, forbidden_packages=()):
     ]
     env = {"JUPYTER_PATH": str(folder), "JUPYTER_RUNTIME_DIR": str(runtime)}
     return config, env, cgroup, runtime
+
+
+@contextmanager
+def kernel_server(runtime, env, memory_limit_bytes=None):
+    """The workspace's kernel server, running for as long as the block: started with the
+    environment nbgrader gets (the math libraries read their thread counts at import) and the
+    memory cap its kernels inherit. Its errors go to runtime/kernel-server.log."""
+    runtime = Path(runtime)
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    listener.bind("\0" + socket_name(runtime))
+    listener.listen(16)
+    with open(runtime / "kernel-server.log", "ab") as log:
+        process = subprocess.Popen(
+            [
+                *unshare_prefix(),
+                sys.executable,
+                "-m",
+                "autograder.sandbox.kernel_server",
+                "--policy",
+                str(runtime / "policy.json"),
+                "--listen-fd",
+                str(listener.fileno()),
+            ],
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=log,
+            pass_fds=[listener.fileno()],
+            env=env,
+            preexec_fn=child_setup(memory_limit_bytes),
+        )
+    listener.close()  # the server holds it now: if it dies, a stand-in's connect fails at once
+    try:
+        yield process
+    finally:
+        process.kill()
+        process.wait()

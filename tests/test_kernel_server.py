@@ -1,0 +1,176 @@
+"""The kernel server forks each grading kernel from a process that has imported what kernels
+need, and the forked kernel is as confined as a freshly started one: its own folder, temp folder
+and network namespace, no way back to the server, interrupts delivered, and death when its
+stand-in dies."""
+
+import json
+import os
+import signal
+import time
+
+import pytest
+from jupyter_client import KernelManager
+
+from autograder.assignments import forbidden_packages
+from autograder.nbgrader_cli import child_environment
+from autograder.sandbox.kernelspec import KERNEL_NAME, install_kernel, kernel_server, socket_name
+
+
+@pytest.fixture
+def sandbox(tmp_path, monkeypatch):
+    """(a grading folder with the conv_numpy kernelspec, its runtime folder, the kernel server)."""
+    (tmp_path / "work").mkdir()
+    _, env, _, runtime = install_kernel(tmp_path, forbidden_packages("conv_numpy"))
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    with kernel_server(runtime, child_environment(env)) as server:
+        yield tmp_path, runtime, server
+
+
+class Kernel:
+    def __init__(self, folder, runtime):
+        self.manager = KernelManager(kernel_name=KERNEL_NAME, transport="ipc", ip=str(runtime / "ipc"))
+        self.manager.start_kernel(cwd=str(folder / "work"))
+        self.client = self.manager.client()
+        self.client.start_channels()
+        self.client.wait_for_ready(timeout=60)
+
+    def run(self, code, timeout=30):
+        """(stdout, the error's name or None)."""
+        printed, error = [], None
+
+        def collect(message):
+            nonlocal error
+            if message["msg_type"] == "stream":
+                printed.append(message["content"]["text"])
+            elif message["msg_type"] == "error":
+                error = message["content"]["ename"]
+
+        self.client.execute_interactive(code, timeout=timeout, output_hook=collect)
+        return "".join(printed), error
+
+    def value(self, expression):
+        printed, error = self.run(f"import json as _json; print(_json.dumps({expression}))")
+        assert error is None, f"{expression} raised {error}"
+        return json.loads(printed)
+
+    def stop(self):
+        self.client.stop_channels()
+        self.manager.shutdown_kernel(now=True)
+
+
+def test_a_forked_kernel_has_numpy_before_its_first_import_but_never_a_forbidden_package(sandbox):
+    folder, runtime, _ = sandbox
+    kernel = Kernel(folder, runtime)
+    try:
+        assert kernel.value("'numpy' in __import__('sys').modules"), "the kernel was not forked from the server"
+        assert not kernel.value("'torch' in __import__('sys').modules")
+        assert kernel.run("import torch")[1] in ("ModuleNotFoundError", "PermissionError")
+        assert kernel.value("__import__('os').getcwd()") == str(folder / "work")
+    finally:
+        kernel.stop()
+
+
+def test_a_forked_kernel_has_its_own_temp_folder_network_and_random_state(sandbox):
+    folder, runtime, server = sandbox
+    seen = []
+    for _ in range(2):  # one after another, as nbgrader runs them
+        kernel = Kernel(folder, runtime)
+        try:
+            seen.append(
+                kernel.value(
+                    "[__import__('tempfile').gettempdir(), __import__('os').readlink('/proc/self/ns/net'), "
+                    "__import__('numpy').random.random()]"
+                )
+            )
+            assert kernel.run(f"open({str(folder / 'kernels' / KERNEL_NAME / 'kernel.json')!r})")[1] == (
+                "PermissionError"
+            )
+        finally:
+            kernel.stop()
+    (first_temp, namespace, first_draw), (second_temp, _, second_draw) = seen
+    assert first_temp.startswith(str(runtime)) and first_temp != second_temp
+    assert namespace not in (os.readlink(f"/proc/{server.pid}/ns/net"), os.readlink("/proc/self/ns/net"))
+    assert first_draw != second_draw, "forked kernels share NumPy's random state"
+
+
+def test_a_kernel_cannot_ask_the_server_for_another_kernel(sandbox):
+    folder, runtime, _ = sandbox
+    kernel = Kernel(folder, runtime)
+    try:
+        printed, error = kernel.run(
+            "import socket\n"
+            "s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)\n"
+            f"s.connect('\\0' + {socket_name(runtime)!r})"
+        )
+        assert error in ("ConnectionRefusedError", "PermissionError"), (printed, error)
+    finally:
+        kernel.stop()
+
+
+def test_an_interrupt_reaches_the_forked_kernel(sandbox):
+    folder, runtime, _ = sandbox
+    kernel = Kernel(folder, runtime)
+    try:
+        sleeping = kernel.client.execute("import time; time.sleep(60)")
+        time.sleep(1)
+        kernel.manager.interrupt_kernel()
+        errors, deadline = [], time.monotonic() + 10
+        while time.monotonic() < deadline:
+            message = kernel.client.get_iopub_msg(timeout=10)
+            if message["parent_header"].get("msg_id") != sleeping:
+                continue
+            if message["msg_type"] == "error":
+                errors.append(message["content"]["ename"])
+            if message["msg_type"] == "status" and message["content"]["execution_state"] == "idle":
+                break
+        assert errors == ["KeyboardInterrupt"], "the interrupt did not reach the kernel"
+        assert kernel.value("1 + 1") == 2, "the kernel does not go on after an interrupt"
+    finally:
+        kernel.stop()
+
+
+def running(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"  # a zombie has finished
+    except FileNotFoundError:
+        return False
+
+
+def gone(pid, seconds=10):
+    deadline = time.monotonic() + seconds
+    while running(pid):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
+    return True
+
+
+def test_a_kernel_and_what_it_started_die_with_its_stand_in(sandbox):
+    folder, runtime, _ = sandbox
+    kernel = Kernel(folder, runtime)
+    try:
+        pid = kernel.value("__import__('os').getpid()")
+        child = kernel.value("__import__('subprocess').Popen(['sleep', '300']).pid")
+        assert pid != kernel.manager.provisioner.pid, "the stand-in is not the kernel"
+        os.kill(kernel.manager.provisioner.pid, signal.SIGKILL)
+        assert gone(pid), "the kernel outlived its stand-in"
+        assert gone(child), "a process the kernel started outlived it"
+    finally:
+        kernel.client.stop_channels()
+        kernel.manager.shutdown_kernel(now=True)
+
+
+def test_without_a_server_the_stand_in_says_so(tmp_path, monkeypatch, capfd):
+    (tmp_path / "work").mkdir()
+    _, env, _, runtime = install_kernel(tmp_path, ())
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    manager = KernelManager(kernel_name=KERNEL_NAME, transport="ipc", ip=str(runtime / "ipc"))
+    manager.start_kernel(cwd=str(tmp_path / "work"))
+    try:
+        assert gone(manager.provisioner.pid, seconds=5) or not manager.is_alive()
+        assert "no kernel server answers" in capfd.readouterr().err
+    finally:
+        manager.shutdown_kernel(now=True)
