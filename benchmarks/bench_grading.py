@@ -111,7 +111,9 @@ def startup_probes(grading_folder, assignment, repeats=3):
             with workspace.kernels(workspace.env):  # the kernel server, started once per batch
                 time.sleep(3)  # as it is while nbgrader starts: the probe times the kernel alone
                 start = time.perf_counter()
-                manager.start_kernel(cwd=str(workspace.folder.root))
+                folder = workspace.folder.autograded("probe", assignment)
+                folder.mkdir(parents=True, exist_ok=True)
+                manager.start_kernel(cwd=str(folder))
                 client = manager.client()
                 client.start_channels()
                 client.wait_for_ready(timeout=60)

@@ -6,6 +6,7 @@ stand-in dies."""
 import json
 import os
 import signal
+import socket
 import time
 
 import pytest
@@ -13,13 +14,15 @@ from jupyter_client import KernelManager
 
 from autograder.assignments import forbidden_packages
 from autograder.nbgrader_cli import child_environment
-from autograder.sandbox.kernelspec import KERNEL_NAME, install_kernel, kernel_server, socket_name
+from autograder.sandbox.kernelspec import KERNEL_NAME, install_kernel, kernel_server, server_log, socket_name
+
+WORK = "autograded/student/conv_numpy"  # where nbgrader runs a notebook, inside the grading folder
 
 
 @pytest.fixture
 def sandbox(tmp_path, monkeypatch):
     """(a grading folder with the conv_numpy kernelspec, its runtime folder, the kernel server)."""
-    (tmp_path / "work").mkdir()
+    (tmp_path / WORK).mkdir(parents=True)
     _, env, _, runtime = install_kernel(tmp_path, forbidden_packages("conv_numpy"))
     for name, value in env.items():
         monkeypatch.setenv(name, value)
@@ -30,7 +33,7 @@ def sandbox(tmp_path, monkeypatch):
 class Kernel:
     def __init__(self, folder, runtime):
         self.manager = KernelManager(kernel_name=KERNEL_NAME, transport="ipc", ip=str(runtime / "ipc"))
-        self.manager.start_kernel(cwd=str(folder / "work"))
+        self.manager.start_kernel(cwd=str(folder / WORK))
         self.client = self.manager.client()
         self.client.start_channels()
         self.client.wait_for_ready(timeout=60)
@@ -49,8 +52,8 @@ class Kernel:
         self.client.execute_interactive(code, timeout=timeout, output_hook=collect)
         return "".join(printed), error
 
-    def value(self, expression):
-        printed, error = self.run(f"import json as _json; print(_json.dumps({expression}))")
+    def value(self, expression, setup=""):
+        printed, error = self.run(f"{setup}import json as _json; print(_json.dumps({expression}))")
         assert error is None, f"{expression} raised {error}"
         return json.loads(printed)
 
@@ -66,7 +69,7 @@ def test_a_forked_kernel_has_numpy_before_its_first_import_but_never_a_forbidden
         assert kernel.value("'numpy' in __import__('sys').modules"), "the kernel was not forked from the server"
         assert not kernel.value("'torch' in __import__('sys').modules")
         assert kernel.run("import torch")[1] in ("ModuleNotFoundError", "PermissionError")
-        assert kernel.value("__import__('os').getcwd()") == str(folder / "work")
+        assert kernel.value("__import__('os').getcwd()") == str(folder / WORK)
     finally:
         kernel.stop()
 
@@ -106,6 +109,51 @@ def test_a_kernel_cannot_ask_the_server_for_another_kernel(sandbox):
         assert error in ("ConnectionRefusedError", "PermissionError"), (printed, error)
     finally:
         kernel.stop()
+
+
+def test_a_kernel_has_no_capability_and_no_way_back_to_the_graders_network(sandbox):
+    folder, runtime, _ = sandbox
+    kernel = Kernel(folder, runtime)
+    try:
+        namespaces = kernel.value(
+            "[__import__('os').readlink(f'/proc/self/fd/{fd}') for fd in _socket_namespaces()]",
+            setup="import fcntl, os\n"
+            "def _socket_namespaces():\n"
+            "    for name in os.listdir('/proc/self/fd'):\n"
+            "        try:\n"
+            "            if os.readlink(f'/proc/self/fd/{name}').startswith('socket:'):\n"
+            "                yield fcntl.ioctl(int(name), 0x894C)  # SIOCGSKNS: the socket's network namespace\n"
+            "        except OSError:\n"
+            "            pass\n",
+        )
+        assert os.readlink("/proc/self/ns/net") not in namespaces, "a kernel reaches the grader's network"
+        capabilities = kernel.value(
+            "[line.split()[1] for line in open('/proc/self/status') if line.startswith(('CapEff', 'CapBnd'))]"
+        )
+        assert [int(mask, 16) for mask in capabilities] == [0, 0], "a kernel kept capabilities"
+    finally:
+        kernel.stop()
+
+
+def test_the_server_refuses_a_kernel_outside_the_graded_folders(sandbox):
+    folder, runtime, _ = sandbox
+    connection = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    connection.connect("\0" + socket_name(runtime))
+    request = {"connection_file": str(runtime / "k.json"), "cwd": "/", "env": {}}
+    socket.send_fds(connection, [json.dumps(request).encode()], [0, 1, 2])
+    assert connection.recv(64) == b"", "the server started a kernel with / as its folder"
+    assert "a kernel folder outside" in server_log(runtime).read_text()
+
+
+def test_the_stand_in_exits_with_the_kernels_status(sandbox):
+    folder, runtime, _ = sandbox
+    kernel = Kernel(folder, runtime)
+    try:
+        kernel.client.execute("import os; os._exit(3)")
+        assert kernel.manager.provisioner.process.wait(timeout=10) == 3
+    finally:
+        kernel.client.stop_channels()
+        kernel.manager.shutdown_kernel(now=True)
 
 
 def test_an_interrupt_reaches_the_forked_kernel(sandbox):
@@ -153,6 +201,7 @@ def test_a_kernel_and_what_it_started_die_with_its_stand_in(sandbox):
     try:
         pid = kernel.value("__import__('os').getpid()")
         child = kernel.value("__import__('subprocess').Popen(['sleep', '300']).pid")
+        kernel.run("import ctypes; ctypes.CDLL(None).prctl(1, 0, 0, 0, 0)")  # no parent-death signal now
         assert pid != kernel.manager.provisioner.pid, "the stand-in is not the kernel"
         os.kill(kernel.manager.provisioner.pid, signal.SIGKILL)
         assert gone(pid), "the kernel outlived its stand-in"
@@ -163,12 +212,12 @@ def test_a_kernel_and_what_it_started_die_with_its_stand_in(sandbox):
 
 
 def test_without_a_server_the_stand_in_says_so(tmp_path, monkeypatch, capfd):
-    (tmp_path / "work").mkdir()
+    (tmp_path / WORK).mkdir(parents=True)
     _, env, _, runtime = install_kernel(tmp_path, ())
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     manager = KernelManager(kernel_name=KERNEL_NAME, transport="ipc", ip=str(runtime / "ipc"))
-    manager.start_kernel(cwd=str(tmp_path / "work"))
+    manager.start_kernel(cwd=str(tmp_path / WORK))
     try:
         assert gone(manager.provisioner.pid, seconds=5) or not manager.is_alive()
         assert "no kernel server answers" in capfd.readouterr().err

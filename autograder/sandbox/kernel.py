@@ -1,15 +1,17 @@
 """A grading kernel, in the process the kernel server forked for it: it confines itself before it
 runs any student code, then runs ipykernel.
 
-It takes the stand-in's standard streams, working folder and environment (what jupyter_client
-gave the process it started), leaves the server's network namespace for one of its own (no
-network at all; the grader talks to it over Unix sockets), joins its process-count cgroup (or
-sets RLIMIT_NPROC), makes a private home and temp folder, then restricts itself with Landlock:
+It closes everything of the server's (its sockets are in the grader's network namespace: a
+socket is a way back into its namespace for a process with root's capabilities), takes the
+stand-in's standard streams, working folder and environment (what jupyter_client gave the
+process it started), leaves the server's network namespace for one of its own (no network at
+all; the grader talks to it over Unix sockets), joins its process-count cgroup (or sets
+RLIMIT_NPROC), makes a private home and temp folder, then restricts itself with Landlock:
 read-only access to the Python installation (minus the packages the assignment forbids),
 read-write access to its working folder (the student's autograded folder) and its private home
 only. Nothing of the grader, the course's source/, the gradebook or other students is readable
-afterwards. When its stand-in dies (jupyter_client killed it, or nbgrader ended), so does the
-kernel, with every process it started.
+afterwards, and it holds no capability. Its life is the server's to end: the server kills its process group when its
+stand-in goes away, whatever the student's code does.
 """
 
 import atexit
@@ -17,9 +19,9 @@ import ctypes
 import os
 import resource
 import signal
+import stat
 import sys
 import tempfile
-import threading
 
 from . import landlock
 from .cgroups import enter_kernel_cgroup
@@ -42,7 +44,7 @@ def join_process_limit(policy):
     if policy.get("pids_cgroup"):
         own = enter_kernel_cgroup(policy["pids_cgroup"], os.getpid())
         atexit.register(kill_other_processes, own)
-    elif policy.get("max_processes"):  # binds root of the kernel's user namespace too (not the real root)
+    elif policy.get("max_processes"):  # binds root of the kernel's user namespace (not the real root)
         running = sum(1 for entry in os.listdir("/proc") if entry.isdigit())  # a bound on the user's own
         limit = running + policy["max_processes"]
         resource.setrlimit(resource.RLIMIT_NPROC, (limit, limit))
@@ -64,8 +66,12 @@ def own_network_namespace():
 
 
 def take_over(stand_in_fds, cwd, env):
-    """Become the process jupyter_client started: its standard streams, folder and environment."""
+    """Become the process jupyter_client started: its standard streams (never a socket), folder
+    and environment."""
     for target, fd in enumerate(stand_in_fds):
+        if stat.S_ISSOCK(os.fstat(fd).st_mode):
+            os.close(fd)
+            fd = os.open(os.devnull, os.O_RDWR)
         os.dup2(fd, target)
         os.close(fd)
     os.chdir(cwd)
@@ -76,15 +82,30 @@ def take_over(stand_in_fds, cwd, env):
         sys.modules["numpy"].random.seed()
 
 
-def end_with(stand_in):
-    """Kill this kernel and its process group once the stand-in's end of the connection closes."""
+class CapabilityHeader(ctypes.Structure):
+    _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
 
-    def watch():
-        while stand_in.recv(64):
-            pass
-        os.killpg(0, signal.SIGKILL)
 
-    threading.Thread(target=watch, name="stand-in-watch", daemon=True).start()
+class CapabilitySet(ctypes.Structure):
+    _fields_ = [("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32), ("inheritable", ctypes.c_uint32)]
+
+
+CAPABILITY_VERSION_3 = 0x20080522
+PR_CAPBSET_DROP, PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL = 24, 47, 4
+
+
+def drop_capabilities():
+    """Give up every capability, for good. A kernel of a grader running as root would otherwise
+    keep root's: the Unix sockets it accepts from jupyter_client belong to the grader's network
+    namespace, and with CAP_SYS_ADMIN a socket is a way back into it (SIOCGSKNS, then setns)."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    for capability in range(64):  # the bounding set: nothing can be regained, even by exec
+        libc.prctl(PR_CAPBSET_DROP, capability, 0, 0, 0)
+    libc.prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0)
+    header, empty = CapabilityHeader(CAPABILITY_VERSION_3, 0), (CapabilitySet * 2)()
+    if libc.capset(ctypes.byref(header), empty) != 0:
+        error = ctypes.get_errno()
+        raise OSError(error, f"cannot drop the kernel's capabilities: {os.strerror(error)}")
 
 
 def confine(policy, connection_file):
@@ -95,28 +116,36 @@ def confine(policy, connection_file):
         [os.getcwd(), home, policy["runtime_dir"], *policy["write_paths"]],
         policy["list_paths"],
     )
+    drop_capabilities()
 
 
-def run(stand_in, stand_in_fds, request, policy):
-    """The forked child's life: confine, run ipykernel; returns the exit status."""
-    signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # the server lets the kernel reap its children
-    die_with_parent()
-    os.setsid()  # a process group of its own, which signals and the final kill reach
-    take_over(stand_in_fds, request["cwd"], request["env"])
-    end_with(stand_in)
-    own_network_namespace()
-    confine(policy, request["connection_file"])
+def run_ipykernel(connection_file):
+    """Run ipykernel until it shuts down; returns its exit status."""
     from ipykernel.kernelapp import IPKernelApp
 
-    argv = ["-f", request["connection_file"]]
-    if os.environ.get("JPY_PARENT_PID"):  # the class read it when the server imported it
+    sys.argv = [__file__, "-f", connection_file]
+    argv = ["-f", connection_file]
+    # ipykernel read JPY_PARENT_PID when the server imported it; without it, the kernel would
+    # print the banner meant for a terminal.
+    if os.environ.get("JPY_PARENT_PID"):
         argv.append(f"--IPKernelApp.parent_handle={os.environ['JPY_PARENT_PID']}")
     status = 0
     try:
         IPKernelApp.launch_instance(argv=argv)
     except SystemExit as exit:
-        status = exit.code if isinstance(exit.code, int) else 1
+        status = exit.code if isinstance(exit.code, int) else 0 if exit.code is None else 1
     atexit._run_exitfuncs()
     sys.stdout.flush()
     sys.stderr.flush()
     return status
+
+
+def become(stand_in_fds, request, policy, server_pid):
+    """The forked child's life once the server's sockets are closed: returns its exit status."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the server's handler
+    die_with_parent(server_pid)
+    os.setsid()  # a process group of its own, which signals and the final kill reach
+    take_over(stand_in_fds, request["cwd"], request["env"])
+    own_network_namespace()
+    confine(policy, request["connection_file"])
+    return run_ipykernel(request["connection_file"])

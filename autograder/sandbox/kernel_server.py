@@ -8,21 +8,31 @@ One runs for each `nbgrader autograde` run of a workspace, started by the grader
     unshare --net python -m autograder.sandbox.kernel_server --policy POLICY.json --listen-fd N
 
 with N a listening abstract Unix socket the grader bound in its own network namespace, where
-kernel_proxy.py (the process jupyter_client starts for each kernel) reaches it. The kernels
-cannot: each lives in a network namespace of its own, and Landlock keeps a kernel away from
-abstract sockets outside its sandbox. The server confines nothing itself and reads no student
-file; each child confines itself (kernel.py) before it runs student code.
+kernel_proxy.py (the stand-in jupyter_client starts for each kernel) reaches it. The kernels
+cannot: each moves to a network namespace of its own, keeps no socket of the server's and gives
+up its capabilities (which setns would need), and from Landlock ABI 6 on, Landlock also keeps
+it from abstract sockets outside its sandbox. A request is honoured only from the server's
+user, for a folder under the workspace's autograded/.
+
+The server keeps each stand-in's connection and a pidfd of its kernel: when the stand-in goes
+away (jupyter_client killed it, nbgrader ended) the server kills the kernel's process group,
+and when the kernel exits the server reaps it, kills what is left of its group and sends its
+exit status to the stand-in. It reads no student file; each child confines itself (kernel.py)
+before it runs student code.
 """
 
 import argparse
 import importlib
 import json
 import os
+import select
 import signal
 import socket
 import struct
 import sys
 import traceback
+from dataclasses import dataclass
+from pathlib import Path
 
 from . import kernel
 
@@ -39,15 +49,23 @@ KERNEL_MODULES = (
     "tornado.platform.asyncio",
 )
 REQUEST_BYTES = 1 << 20
+REQUEST_TIMEOUT = 10  # seconds a connected stand-in has to send its request
 
 
-def preload(modules):
+def log(message):
+    print(f"kernel server: {message}", file=sys.stderr, flush=True)
+
+
+def preload(modules, forbidden):
     os.environ["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"  # the debugger's import-time notice, for every batch
     for name in (*KERNEL_MODULES, *modules):
         try:
             importlib.import_module(name)
-        except ImportError:  # the kernel will report it when the notebook imports it
-            pass
+        except Exception as error:  # the kernel will meet it again, and report it, if a notebook imports it
+            log(f"could not preload {name}: {error!r}")
+    loaded = sorted({name.split(".")[0] for name in sys.modules} & set(forbidden))
+    if loaded:  # a module in memory imports without its files: Landlock could not keep it out
+        raise SystemExit(f"kernel server: preloading brought in forbidden packages {loaded}; not serving")
 
 
 def same_user(connection):
@@ -56,40 +74,135 @@ def same_user(connection):
     return uid == os.getuid()
 
 
-def serve(listener, policy):
-    """Fork a kernel for each stand-in that connects; never returns in the server."""
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the forked kernels are reaped as they exit
-    while True:
-        stand_in, _ = listener.accept()
-        fds = []
-        try:
-            if not same_user(stand_in):
-                continue
-            message, fds, _, _ = socket.recv_fds(stand_in, REQUEST_BYTES, 3)
-            if not message or len(fds) != 3:
-                continue
-            pid = os.fork()
-            if pid == 0:
-                listener.close()
-                become_kernel(stand_in, fds, json.loads(message), policy)
-            stand_in.send(str(pid).encode())
-        except OSError as error:
-            print(f"kernel server: could not start a kernel: {error}", file=sys.stderr, flush=True)
-        finally:
-            for fd in fds:
-                os.close(fd)
-            stand_in.close()
-
-
-def become_kernel(stand_in, fds, request, policy):
-    status = 1
+def read_request(connection, policy):
+    """(request, the stand-in's three standard-stream fds); raises ValueError for a bad one."""
+    connection.settimeout(REQUEST_TIMEOUT)
+    message, fds, flags, _ = socket.recv_fds(connection, REQUEST_BYTES, 3)
+    connection.settimeout(None)
     try:
-        status = kernel.run(stand_in, fds, request, policy)
-    except BaseException:
-        traceback.print_exc()
-        sys.stderr.flush()
-    finally:
-        os._exit(status)
+        if not same_user(connection):
+            raise ValueError("the peer runs as another user")
+        if flags & socket.MSG_TRUNC or len(fds) != 3:
+            raise ValueError("a malformed request")
+        request = json.loads(message)
+        cwd = Path(request["cwd"]).resolve()  # the folder the kernel may write
+        if not cwd.is_relative_to(policy["kernel_folders"]):
+            raise ValueError(f"a kernel folder outside {policy['kernel_folders']}: {cwd}")
+        if not isinstance(request["connection_file"], str):
+            raise ValueError("no connection file")
+        return request, fds
+    except (ValueError, KeyError, TypeError) as error:
+        for fd in fds:
+            os.close(fd)
+        raise ValueError(f"refused a request: {error}") from None
+
+
+@dataclass
+class Kernel:
+    pid: int
+    exited: int  # a pidfd, readable once the kernel has exited
+    stand_in: socket.socket
+
+
+def kill_group(pid):
+    """Every process of the kernel's group (it leads one once it has called setsid)."""
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+def kill_kernel(found):
+    kill_group(found.pid)
+    try:
+        signal.pidfd_send_signal(found.exited, signal.SIGKILL)  # before its setsid, or on its own
+    except ProcessLookupError:
+        pass
+
+
+class Server:
+    def __init__(self, listener, policy):
+        self.listener, self.policy, self.pid = listener, policy, os.getpid()
+        self.by_fd = {}  # a kernel's pidfd and its stand-in's connection -> the Kernel
+        self.watch = select.poll()
+        self.watch.register(listener, select.POLLIN)
+
+    def running(self):
+        return list({id(found): found for found in self.by_fd.values()}.values())
+
+    def serve(self):
+        while True:
+            for fd, _ in self.watch.poll():
+                if fd == self.listener.fileno():
+                    self.accept()
+                elif fd in self.by_fd:
+                    found = self.by_fd[fd]
+                    if fd == found.exited:
+                        self.reap(found)
+                    else:  # the stand-in is gone (it sends nothing after its request)
+                        self.watch.unregister(fd)
+                        kill_kernel(found)
+
+    def accept(self):
+        connection, _ = self.listener.accept()
+        try:
+            request, fds = read_request(connection, self.policy)
+        except (OSError, ValueError) as error:
+            log(str(error))
+            connection.close()
+            return
+        try:
+            pid = os.fork()
+        except OSError as error:
+            log(f"could not fork a kernel: {error}")
+            pid = None
+        if pid == 0:
+            self.become_kernel(connection, fds, request)  # never returns
+        for fd in fds:
+            os.close(fd)
+        if pid is None:
+            connection.close()
+            return
+        found = Kernel(pid, os.pidfd_open(pid), connection)
+        self.by_fd[found.exited] = self.by_fd[connection.fileno()] = found
+        self.watch.register(found.exited, select.POLLIN)
+        self.watch.register(connection, select.POLLIN)
+        connection.send(str(pid).encode())
+
+    def become_kernel(self, connection, fds, request):
+        """In the forked child: drop everything of the server's, then become the kernel."""
+        status = 1
+        try:
+            for found in self.running():
+                found.stand_in.close()
+                os.close(found.exited)
+            self.listener.close()
+            connection.close()
+            status = kernel.become(fds, request, self.policy, self.pid)
+        except BaseException:
+            traceback.print_exc()
+        finally:
+            os._exit(status)
+
+    def reap(self, found):
+        _, status = os.waitpid(found.pid, 0)
+        kill_group(found.pid)  # what the kernel started and left running in its group
+        for fd in (found.exited, found.stand_in.fileno()):
+            self.by_fd.pop(fd, None)
+            try:
+                self.watch.unregister(fd)
+            except KeyError:  # the stand-in's connection, unregistered when it went away
+                pass
+        try:
+            found.stand_in.send(f"exit {os.waitstatus_to_exitcode(status)}".encode())
+        except OSError:
+            pass
+        found.stand_in.close()
+        os.close(found.exited)
+
+    def stop(self):
+        for found in self.running():
+            kill_kernel(found)
 
 
 def main(argv=None):
@@ -100,8 +213,13 @@ def main(argv=None):
     with open(args.policy) as handle:
         policy = json.load(handle)
     listener = socket.socket(fileno=args.listen_fd)
-    preload(policy.get("preload", ()))
-    serve(listener, policy)
+    preload(policy.get("preload", ()), policy.get("forbidden", ()))
+    server = Server(listener, policy)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    try:
+        server.serve()
+    finally:
+        server.stop()
 
 
 if __name__ == "__main__":

@@ -34,7 +34,8 @@ PRELOADED_PACKAGES = ("numpy", "torch")
 
 
 def unshare_prefix():
-    """The command that puts the kernel in a network namespace of its own."""
+    """The command that puts the kernel server in a network namespace of its own (and, unless the
+    grader is root, in a user namespace where its kernels may each make their own)."""
     if os.geteuid() == 0:
         return ["unshare", "--net"]
     return ["unshare", "--user", "--map-root-user", "--net"]
@@ -88,6 +89,10 @@ def socket_name(runtime):
     return f"autograder-kernels-{Path(runtime).name}"
 
 
+def server_log(runtime):
+    return Path(runtime) / "kernel-server.log"
+
+
 def install_kernel(folder, forbidden_packages=()):
     """Write folder/kernels/<KERNEL_NAME> and its policy; the kernel cannot import `forbidden_packages`.
 
@@ -105,11 +110,16 @@ def install_kernel(folder, forbidden_packages=()):
         "pids_cgroup": cgroup,
         "max_processes": MAX_PROCESSES,
         "preload": [name for name in PRELOADED_PACKAGES if not _forbidden(name, forbidden_packages)],
+        "forbidden": list(forbidden_packages),
+        "kernel_folders": str(folder / "autograded"),  # where nbgrader runs each notebook
     }
     (runtime / "policy.json").write_text(json.dumps(policy, indent=1))
     spec_dir = folder / "kernels" / KERNEL_NAME
     spec_dir.mkdir(parents=True, exist_ok=True)
-    argv = [sys.executable, "-I", "-S", kernel_proxy.__file__, socket_name(runtime), "-f", "{connection_file}"]
+    argv = [
+        *(sys.executable, "-I", "-S", kernel_proxy.__file__),
+        *(socket_name(runtime), str(server_log(runtime)), "-f", "{connection_file}"),
+    ]
     (spec_dir / "kernel.json").write_text(
         json.dumps({"argv": argv, "display_name": "Python 3 (grading sandbox)", "language": "python"}, indent=1)
     )
@@ -126,12 +136,11 @@ def install_kernel(folder, forbidden_packages=()):
 def kernel_server(runtime, env, memory_limit_bytes=None):
     """The workspace's kernel server, running for as long as the block: started with the
     environment nbgrader gets (the math libraries read their thread counts at import) and the
-    memory cap its kernels inherit. Its errors go to runtime/kernel-server.log."""
+    memory cap its kernels inherit; stopped with its kernels. Its errors go to server_log."""
     runtime = Path(runtime)
-    listener = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-    listener.bind("\0" + socket_name(runtime))
-    listener.listen(16)
-    with open(runtime / "kernel-server.log", "ab") as log:
+    with socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET) as listener, open(server_log(runtime), "ab") as log:
+        listener.bind("\0" + socket_name(runtime))
+        listener.listen(16)
         process = subprocess.Popen(
             [
                 *unshare_prefix(),
@@ -150,9 +159,13 @@ def kernel_server(runtime, env, memory_limit_bytes=None):
             env=env,
             preexec_fn=child_setup(memory_limit_bytes),
         )
-    listener.close()  # the server holds it now: if it dies, a stand-in's connect fails at once
+    # The server holds the listener now: if it dies, a stand-in's connect fails at once.
     try:
         yield process
     finally:
-        process.kill()
-        process.wait()
+        process.terminate()  # the server kills its kernels
+        try:
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

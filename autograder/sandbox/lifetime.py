@@ -2,7 +2,6 @@
 cap on its writable memory that the processes it starts inherit."""
 
 import ctypes
-import ctypes.util
 import os
 import resource
 import signal
@@ -10,12 +9,15 @@ import signal
 PR_SET_PDEATHSIG = 1
 
 
-def die_with_parent():
-    """Have the kernel SIGKILL the calling process when the process that started it dies (Linux),
-    so that a grader killed with `kill -9` leaves no nbgrader or kernel grading for nobody."""
-    libc_name = ctypes.util.find_library("c")
-    if libc_name and os.uname().sysname == "Linux":
-        ctypes.CDLL(libc_name, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+def die_with_parent(parent):
+    """Have Linux SIGKILL the calling process when `parent` (the pid that started it) dies, so
+    that a grader killed with `kill -9` leaves no nbgrader or kernel grading for nobody. A
+    parent already gone by now is dealt with at once."""
+    if os.uname().sysname != "Linux":
+        return
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def child_setup(limit_bytes):
@@ -25,9 +27,10 @@ def child_setup(limit_bytes):
     RLIMIT_DATA (heap and private writable mappings) rather than RLIMIT_AS: CUDA reserves tens of
     GiB of address space it never uses, which an address-space cap would refuse.
     """
+    grader = os.getpid()
 
     def apply():
-        die_with_parent()
+        die_with_parent(grader)
         if limit_bytes:
             resource.setrlimit(resource.RLIMIT_DATA, (limit_bytes, limit_bytes))
 
