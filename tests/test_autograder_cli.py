@@ -125,7 +125,7 @@ def class_run(tmp_path_factory):
         "--grading-folder",
         str(out),
         "--cell-timeout",
-        "5",
+        "10",  # a fork bomb forks 255 copies of its kernel: seconds on two busy cores
         "--timeout",
         "60",
         "--memory-limit",

@@ -115,22 +115,44 @@ def test_a_kernel_has_no_capability_and_no_way_back_to_the_graders_network(sandb
     folder, runtime, _ = sandbox
     kernel = Kernel(folder, runtime)
     try:
-        namespaces = kernel.value(
-            "[__import__('os').readlink(f'/proc/self/fd/{fd}') for fd in _socket_namespaces()]",
-            setup="import fcntl, os\n"
+        answers = kernel.value(
+            "_socket_namespaces()",
+            setup="import errno, fcntl, os\n"
             "def _socket_namespaces():\n"
+            "    answers = []\n"
             "    for name in os.listdir('/proc/self/fd'):\n"
             "        try:\n"
-            "            if os.readlink(f'/proc/self/fd/{name}').startswith('socket:'):\n"
-            "                yield fcntl.ioctl(int(name), 0x894C)  # SIOCGSKNS: the socket's network namespace\n"
+            "            if not os.readlink(f'/proc/self/fd/{name}').startswith('socket:'):\n"
+            "                continue\n"
             "        except OSError:\n"
-            "            pass\n",
+            "            continue\n"
+            "        try:  # SIOCGSKNS: the socket's network namespace, from which setns would lead out\n"
+            "            answers.append(os.readlink(f'/proc/self/fd/{fcntl.ioctl(int(name), 0x894C)}'))\n"
+            "        except OSError as error:\n"
+            "            answers.append(errno.errorcode[error.errno])\n"
+            "    return answers\n",
         )
-        assert os.readlink("/proc/self/ns/net") not in namespaces, "a kernel reaches the grader's network"
+        assert answers and set(answers) == {"EPERM"}, answers
         capabilities = kernel.value(
             "[line.split()[1] for line in open('/proc/self/status') if line.startswith(('CapEff', 'CapBnd'))]"
         )
         assert [int(mask, 16) for mask in capabilities] == [0, 0], "a kernel kept capabilities"
+    finally:
+        kernel.stop()
+
+
+def test_a_kernel_reads_no_disk_and_no_other_kernels_connection_file(sandbox):
+    folder, runtime, _ = sandbox
+    kernel = Kernel(folder, runtime)
+    try:
+        disks = kernel.value(
+            "[f'/dev/{name}' for name in __import__('os').listdir('/dev') "
+            "if __import__('stat').S_ISBLK(__import__('os').stat(f'/dev/{name}').st_mode)]"
+        )
+        for disk in disks:
+            assert kernel.run(f"open({disk!r}, 'rb')")[1] == "PermissionError", disk
+        assert kernel.run(f"__import__('os').listdir({str(runtime)!r})")[1] == "PermissionError"
+        assert kernel.run("open('/dev/null', 'w').write('ok')")[1] is None
     finally:
         kernel.stop()
 

@@ -1,17 +1,17 @@
 """A grading kernel, in the process the kernel server forked for it: it confines itself before it
 runs any student code, then runs ipykernel.
 
-It closes everything of the server's (its sockets are in the grader's network namespace: a
-socket is a way back into its namespace for a process with root's capabilities), takes the
-stand-in's standard streams, working folder and environment (what jupyter_client gave the
-process it started), leaves the server's network namespace for one of its own (no network at
-all; the grader talks to it over Unix sockets), joins its process-count cgroup (or sets
+It closes everything of the server's (its sockets are in the grader's network namespace),
+takes the stand-in's standard streams, working folder and environment (what jupyter_client gave
+the process it started), leaves the server's network namespace for one of its own (no network
+at all; the grader talks to it over Unix sockets), joins its process-count cgroup (or sets
 RLIMIT_NPROC), makes a private home and temp folder, then restricts itself with Landlock:
 read-only access to the Python installation (minus the packages the assignment forbids),
-read-write access to its working folder (the student's autograded folder) and its private home
-only. Nothing of the grader, the course's source/, the gradebook or other students is readable
-afterwards, and it holds no capability. Its life is the server's to end: the server kills its process group when its
-stand-in goes away, whatever the student's code does.
+read-write access to its working folder (the student's autograded folder), its private home and
+the few devices a program needs, and the right to make its sockets in the runtime folder.
+Nothing of the grader, the course's source/, the gradebook or other students is readable
+afterwards, and it holds no capability. Its life is the server's to end: the server kills its
+process group when its stand-in goes away, whatever the student's code does.
 """
 
 import atexit
@@ -113,8 +113,10 @@ def confine(policy, connection_file):
     home = private_home(policy["runtime_dir"])
     landlock.restrict(
         policy["read_paths"] + [connection_file],
-        [os.getcwd(), home, policy["runtime_dir"], *policy["write_paths"]],
+        [os.getcwd(), home, *policy["write_paths"]],
         policy["list_paths"],
+        # its ipc sockets; not the other kernels' connection files (their keys) beside them
+        socket_paths=[policy["runtime_dir"]],
     )
     drop_capabilities()
 
@@ -142,7 +144,6 @@ def run_ipykernel(connection_file):
 
 def become(stand_in_fds, request, policy, server_pid):
     """The forked child's life once the server's sockets are closed: returns its exit status."""
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the server's handler
     die_with_parent(server_pid)
     os.setsid()  # a process group of its own, which signals and the final kill reach
     take_over(stand_in_fds, request["cwd"], request["env"])

@@ -76,12 +76,12 @@ def same_user(connection):
 
 def read_request(connection, policy):
     """(request, the stand-in's three standard-stream fds); raises ValueError for a bad one."""
+    if not same_user(connection):  # before waiting for anything from it
+        raise ValueError("refused a request: the peer runs as another user")
     connection.settimeout(REQUEST_TIMEOUT)
     message, fds, flags, _ = socket.recv_fds(connection, REQUEST_BYTES, 3)
     connection.settimeout(None)
     try:
-        if not same_user(connection):
-            raise ValueError("the peer runs as another user")
         if flags & socket.MSG_TRUNC or len(fds) != 3:
             raise ValueError("a malformed request")
         request = json.loads(message)
@@ -91,10 +91,10 @@ def read_request(connection, policy):
         if not isinstance(request["connection_file"], str):
             raise ValueError("no connection file")
         return request, fds
-    except (ValueError, KeyError, TypeError) as error:
+    except Exception as error:  # whatever a malformed request raises, the server goes on
         for fd in fds:
             os.close(fd)
-        raise ValueError(f"refused a request: {error}") from None
+        raise ValueError(f"refused a request: {error!r}") from None
 
 
 @dataclass
@@ -144,35 +144,61 @@ class Server:
                         kill_kernel(found)
 
     def accept(self):
-        connection, _ = self.listener.accept()
+        try:
+            connection, _ = self.listener.accept()
+        except OSError as error:
+            log(f"could not accept a stand-in: {error}")
+            return
         try:
             request, fds = read_request(connection, self.policy)
         except (OSError, ValueError) as error:
             log(str(error))
             connection.close()
             return
+        pid = self.fork(connection, fds, request)
+        for fd in fds:
+            os.close(fd)
+        try:
+            found = Kernel(pid, os.pidfd_open(pid), connection) if pid else None
+        except OSError as error:
+            log(f"could not watch the kernel it forked: {error}")
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            found = None
+        if found is None:
+            connection.close()
+            return
+        self.by_fd[found.exited] = self.by_fd[connection.fileno()] = found
+        self.watch.register(found.exited, select.POLLIN)
+        self.watch.register(connection, select.POLLIN)
+        try:
+            connection.send(str(pid).encode())
+        except OSError:  # the stand-in left already: the poll loop sees it and kills the kernel
+            pass
+
+    def fork(self, connection, fds, request):
+        """The forked kernel's pid, or None; the child never comes back from here."""
+        signals = {signal.SIGTERM, signal.SIGINT}
+        signal.pthread_sigmask(signal.SIG_BLOCK, signals)  # none may send the child into the server's code
         try:
             pid = os.fork()
         except OSError as error:
             log(f"could not fork a kernel: {error}")
-            pid = None
+            return None
+        finally:
+            if os.getpid() == self.pid:
+                signal.pthread_sigmask(signal.SIG_UNBLOCK, signals)
         if pid == 0:
-            self.become_kernel(connection, fds, request)  # never returns
-        for fd in fds:
-            os.close(fd)
-        if pid is None:
-            connection.close()
-            return
-        found = Kernel(pid, os.pidfd_open(pid), connection)
-        self.by_fd[found.exited] = self.by_fd[connection.fileno()] = found
-        self.watch.register(found.exited, select.POLLIN)
-        self.watch.register(connection, select.POLLIN)
-        connection.send(str(pid).encode())
+            self.become_kernel(connection, fds, request)
+        return pid
 
     def become_kernel(self, connection, fds, request):
-        """In the forked child: drop everything of the server's, then become the kernel."""
+        """In the forked child (SIGTERM and SIGINT blocked): drop everything of the server's,
+        then become the kernel."""
         status = 1
         try:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
             for found in self.running():
                 found.stand_in.close()
                 os.close(found.exited)
@@ -185,8 +211,8 @@ class Server:
             os._exit(status)
 
     def reap(self, found):
+        kill_group(found.pid)  # what the kernel left running in its group (its zombie holds the pid)
         _, status = os.waitpid(found.pid, 0)
-        kill_group(found.pid)  # what the kernel started and left running in its group
         for fd in (found.exited, found.stand_in.fileno()):
             self.by_fd.pop(fd, None)
             try:

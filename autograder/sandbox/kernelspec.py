@@ -77,6 +77,15 @@ def python_paths(forbidden):
     return read, listed
 
 
+# The devices a kernel may use: never /dev as a whole, whose disks a root kernel could read raw.
+DEVICES = ("null", "zero", "full", "random", "urandom", "tty", "ptmx", "pts", "shm")
+
+
+def device_paths():
+    """DEVICES, and the GPUs' device files (CUDA opens /dev/nvidia*) where there are any."""
+    return [f"/dev/{name}" for name in DEVICES] + sorted(str(path) for path in Path("/dev").glob("nvidia*"))
+
+
 def short_runtime_dir():
     """A fresh folder for the kernel's Unix sockets, connection file and home. Socket paths are
     limited to 107 bytes, so it lives directly under /tmp rather than in the (deep) grading folder."""
@@ -104,8 +113,8 @@ def install_kernel(folder, forbidden_packages=()):
     read, listed = python_paths(forbidden_packages)
     policy = {
         "read_paths": [*SYSTEM_READ_PATHS, *read],
-        "list_paths": listed,
-        "write_paths": ["/dev"],
+        "list_paths": [*listed, "/dev"],
+        "write_paths": device_paths(),
         "runtime_dir": str(runtime),
         "pids_cgroup": cgroup,
         "max_processes": MAX_PROCESSES,

@@ -76,10 +76,11 @@ def handled_fs(abi):
     return access
 
 
-def restrict(read_paths, write_paths, list_paths=()):
+def restrict(read_paths, write_paths, list_paths=(), socket_paths=()):
     """Confine this process (and its future children) to the given paths; no TCP at all.
 
-    list_paths may be listed but files beneath them not read (unless also under read_paths).
+    list_paths may be listed but files beneath them not read (unless also under read_paths);
+    in socket_paths, Unix sockets may be made and files removed, nothing read.
     Paths that do not exist are skipped. Raises LandlockError when the kernel has no Landlock.
     """
     abi = abi_version()
@@ -95,7 +96,13 @@ def restrict(read_paths, write_paths, list_paths=()):
     size = ctypes.sizeof(RulesetAttr) if abi >= 6 else (16 if abi >= 4 else 8)
     ruleset = _syscall(create, ctypes.byref(attr), ctypes.c_size_t(size), ctypes.c_uint32(0))
     try:
-        for paths, access in ((list_paths, READ_DIR), (read_paths, READ & fs), (write_paths, fs)):
+        rules = (
+            (list_paths, READ_DIR),
+            (socket_paths, MAKE_SOCK | REMOVE_FILE),
+            (read_paths, READ & fs),
+            (write_paths, fs),
+        )
+        for paths, access in rules:
             for path in paths:
                 _allow(add_rule, ruleset, path, access)
         _libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
