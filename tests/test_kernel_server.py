@@ -30,6 +30,15 @@ def sandbox(tmp_path, monkeypatch):
         yield tmp_path, runtime, server
 
 
+@pytest.fixture
+def kernel(sandbox):
+    """A kernel started in the sandbox's grading folder, shut down after the test."""
+    folder, runtime, _ = sandbox
+    started = Kernel(folder, runtime)
+    yield started
+    started.stop()
+
+
 class Kernel:
     def __init__(self, folder, runtime):
         self.manager = KernelManager(kernel_name=KERNEL_NAME, transport="ipc", ip=str(runtime / "ipc"))
@@ -62,16 +71,12 @@ class Kernel:
         self.manager.shutdown_kernel(now=True)
 
 
-def test_a_forked_kernel_has_numpy_before_its_first_import_but_never_a_forbidden_package(sandbox):
-    folder, runtime, _ = sandbox
-    kernel = Kernel(folder, runtime)
-    try:
-        assert kernel.value("'numpy' in __import__('sys').modules"), "the kernel was not forked from the server"
-        assert not kernel.value("'torch' in __import__('sys').modules")
-        assert kernel.run("import torch")[1] in ("ModuleNotFoundError", "PermissionError")
-        assert kernel.value("__import__('os').getcwd()") == str(folder / WORK)
-    finally:
-        kernel.stop()
+def test_a_forked_kernel_has_numpy_before_its_first_import_but_never_a_forbidden_package(sandbox, kernel):
+    folder, _, _ = sandbox
+    assert kernel.value("'numpy' in __import__('sys').modules"), "the kernel was not forked from the server"
+    assert not kernel.value("'torch' in __import__('sys').modules")
+    assert kernel.run("import torch")[1] in ("ModuleNotFoundError", "PermissionError")
+    assert kernel.value("__import__('os').getcwd()") == str(folder / WORK)
 
 
 def test_a_forked_kernel_has_its_own_temp_folder_network_and_random_state(sandbox):
@@ -97,64 +102,51 @@ def test_a_forked_kernel_has_its_own_temp_folder_network_and_random_state(sandbo
     assert first_draw != second_draw, "forked kernels share NumPy's random state"
 
 
-def test_a_kernel_cannot_ask_the_server_for_another_kernel(sandbox):
-    folder, runtime, _ = sandbox
-    kernel = Kernel(folder, runtime)
-    try:
-        printed, error = kernel.run(
-            "import socket\n"
-            "s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)\n"
-            f"s.connect('\\0' + {socket_name(runtime)!r})"
-        )
-        assert error in ("ConnectionRefusedError", "PermissionError"), (printed, error)
-    finally:
-        kernel.stop()
+def test_a_kernel_cannot_ask_the_server_for_another_kernel(sandbox, kernel):
+    _, runtime, _ = sandbox
+    printed, error = kernel.run(
+        "import socket\n"
+        "s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)\n"
+        f"s.connect('\\0' + {socket_name(runtime)!r})"
+    )
+    assert error in ("ConnectionRefusedError", "PermissionError"), (printed, error)
 
 
-def test_a_kernel_has_no_capability_and_no_way_back_to_the_graders_network(sandbox):
-    folder, runtime, _ = sandbox
-    kernel = Kernel(folder, runtime)
-    try:
-        answers = kernel.value(
-            "_socket_namespaces()",
-            setup="import errno, fcntl, os\n"
-            "def _socket_namespaces():\n"
-            "    answers = []\n"
-            "    for name in os.listdir('/proc/self/fd'):\n"
-            "        try:\n"
-            "            if not os.readlink(f'/proc/self/fd/{name}').startswith('socket:'):\n"
-            "                continue\n"
-            "        except OSError:\n"
-            "            continue\n"
-            "        try:  # SIOCGSKNS: the socket's network namespace, from which setns would lead out\n"
-            "            answers.append(os.readlink(f'/proc/self/fd/{fcntl.ioctl(int(name), 0x894C)}'))\n"
-            "        except OSError as error:\n"
-            "            answers.append(errno.errorcode[error.errno])\n"
-            "    return answers\n",
-        )
-        assert answers and set(answers) == {"EPERM"}, answers
-        capabilities = kernel.value(
-            "[line.split()[1] for line in open('/proc/self/status') if line.startswith(('CapEff', 'CapBnd'))]"
-        )
-        assert [int(mask, 16) for mask in capabilities] == [0, 0], "a kernel kept capabilities"
-    finally:
-        kernel.stop()
+def test_a_kernel_has_no_capability_and_no_way_back_to_the_graders_network(kernel):
+    answers = kernel.value(
+        "_socket_namespaces()",
+        setup="import errno, fcntl, os\n"
+        "def _socket_namespaces():\n"
+        "    answers = []\n"
+        "    for name in os.listdir('/proc/self/fd'):\n"
+        "        try:\n"
+        "            if not os.readlink(f'/proc/self/fd/{name}').startswith('socket:'):\n"
+        "                continue\n"
+        "        except OSError:\n"
+        "            continue\n"
+        "        try:  # SIOCGSKNS: the socket's network namespace, from which setns would lead out\n"
+        "            answers.append(os.readlink(f'/proc/self/fd/{fcntl.ioctl(int(name), 0x894C)}'))\n"
+        "        except OSError as error:\n"
+        "            answers.append(errno.errorcode[error.errno])\n"
+        "    return answers\n",
+    )
+    assert answers and set(answers) == {"EPERM"}, answers
+    capabilities = kernel.value(
+        "[line.split()[1] for line in open('/proc/self/status') if line.startswith(('CapEff', 'CapBnd'))]"
+    )
+    assert [int(mask, 16) for mask in capabilities] == [0, 0], "a kernel kept capabilities"
 
 
-def test_a_kernel_reads_no_disk_and_no_other_kernels_connection_file(sandbox):
-    folder, runtime, _ = sandbox
-    kernel = Kernel(folder, runtime)
-    try:
-        disks = kernel.value(
-            "[f'/dev/{name}' for name in __import__('os').listdir('/dev') "
-            "if __import__('stat').S_ISBLK(__import__('os').stat(f'/dev/{name}').st_mode)]"
-        )
-        for disk in disks:
-            assert kernel.run(f"open({disk!r}, 'rb')")[1] == "PermissionError", disk
-        assert kernel.run(f"__import__('os').listdir({str(runtime)!r})")[1] == "PermissionError"
-        assert kernel.run("open('/dev/null', 'w').write('ok')")[1] is None
-    finally:
-        kernel.stop()
+def test_a_kernel_reads_no_disk_and_no_other_kernels_connection_file(sandbox, kernel):
+    _, runtime, _ = sandbox
+    disks = kernel.value(
+        "[f'/dev/{name}' for name in __import__('os').listdir('/dev') "
+        "if __import__('stat').S_ISBLK(__import__('os').stat(f'/dev/{name}').st_mode)]"
+    )
+    for disk in disks:
+        assert kernel.run(f"open({disk!r}, 'rb')")[1] == "PermissionError", disk
+    assert kernel.run(f"__import__('os').listdir({str(runtime)!r})")[1] == "PermissionError"
+    assert kernel.run("open('/dev/null', 'w').write('ok')")[1] is None
 
 
 def test_the_server_refuses_a_kernel_outside_the_graded_folders(sandbox):
@@ -167,37 +159,26 @@ def test_the_server_refuses_a_kernel_outside_the_graded_folders(sandbox):
     assert "a kernel folder outside" in server_log(runtime).read_text()
 
 
-def test_the_stand_in_exits_with_the_kernels_status(sandbox):
-    folder, runtime, _ = sandbox
-    kernel = Kernel(folder, runtime)
-    try:
-        kernel.client.execute("import os; os._exit(3)")
-        assert kernel.manager.provisioner.process.wait(timeout=10) == 3
-    finally:
-        kernel.client.stop_channels()
-        kernel.manager.shutdown_kernel(now=True)
+def test_the_stand_in_exits_with_the_kernels_status(kernel):
+    kernel.client.execute("import os; os._exit(3)")
+    assert kernel.manager.provisioner.process.wait(timeout=10) == 3
 
 
-def test_an_interrupt_reaches_the_forked_kernel(sandbox):
-    folder, runtime, _ = sandbox
-    kernel = Kernel(folder, runtime)
-    try:
-        sleeping = kernel.client.execute("import time; time.sleep(60)")
-        time.sleep(1)
-        kernel.manager.interrupt_kernel()
-        errors, deadline = [], time.monotonic() + 10
-        while time.monotonic() < deadline:
-            message = kernel.client.get_iopub_msg(timeout=10)
-            if message["parent_header"].get("msg_id") != sleeping:
-                continue
-            if message["msg_type"] == "error":
-                errors.append(message["content"]["ename"])
-            if message["msg_type"] == "status" and message["content"]["execution_state"] == "idle":
-                break
-        assert errors == ["KeyboardInterrupt"], "the interrupt did not reach the kernel"
-        assert kernel.value("1 + 1") == 2, "the kernel does not go on after an interrupt"
-    finally:
-        kernel.stop()
+def test_an_interrupt_reaches_the_forked_kernel(kernel):
+    sleeping = kernel.client.execute("import time; time.sleep(60)")
+    time.sleep(1)
+    kernel.manager.interrupt_kernel()
+    errors, deadline = [], time.monotonic() + 10
+    while time.monotonic() < deadline:
+        message = kernel.client.get_iopub_msg(timeout=10)
+        if message["parent_header"].get("msg_id") != sleeping:
+            continue
+        if message["msg_type"] == "error":
+            errors.append(message["content"]["ename"])
+        if message["msg_type"] == "status" and message["content"]["execution_state"] == "idle":
+            break
+    assert errors == ["KeyboardInterrupt"], "the interrupt did not reach the kernel"
+    assert kernel.value("1 + 1") == 2, "the kernel does not go on after an interrupt"
 
 
 def running(pid):
@@ -217,20 +198,14 @@ def gone(pid, seconds=10):
     return True
 
 
-def test_a_kernel_and_what_it_started_die_with_its_stand_in(sandbox):
-    folder, runtime, _ = sandbox
-    kernel = Kernel(folder, runtime)
-    try:
-        pid = kernel.value("__import__('os').getpid()")
-        child = kernel.value("__import__('subprocess').Popen(['sleep', '300']).pid")
-        kernel.run("import ctypes; ctypes.CDLL(None).prctl(1, 0, 0, 0, 0)")  # no parent-death signal now
-        assert pid != kernel.manager.provisioner.pid, "the stand-in is not the kernel"
-        os.kill(kernel.manager.provisioner.pid, signal.SIGKILL)
-        assert gone(pid), "the kernel outlived its stand-in"
-        assert gone(child), "a process the kernel started outlived it"
-    finally:
-        kernel.client.stop_channels()
-        kernel.manager.shutdown_kernel(now=True)
+def test_a_kernel_and_what_it_started_die_with_its_stand_in(kernel):
+    pid = kernel.value("__import__('os').getpid()")
+    child = kernel.value("__import__('subprocess').Popen(['sleep', '300']).pid")
+    kernel.run("import ctypes; ctypes.CDLL(None).prctl(1, 0, 0, 0, 0)")  # no parent-death signal now
+    assert pid != kernel.manager.provisioner.pid, "the stand-in is not the kernel"
+    os.kill(kernel.manager.provisioner.pid, signal.SIGKILL)
+    assert gone(pid), "the kernel outlived its stand-in"
+    assert gone(child), "a process the kernel started outlived it"
 
 
 def test_without_a_server_the_stand_in_says_so(tmp_path, monkeypatch, capfd):

@@ -125,10 +125,8 @@ def install_kernel(folder, forbidden_packages=()):
     (runtime / "policy.json").write_text(json.dumps(policy, indent=1))
     spec_dir = folder / "kernels" / KERNEL_NAME
     spec_dir.mkdir(parents=True, exist_ok=True)
-    argv = [
-        *(sys.executable, "-I", "-S", kernel_proxy.__file__),
-        *(socket_name(runtime), str(server_log(runtime)), "-f", "{connection_file}"),
-    ]
+    proxy = [sys.executable, "-I", "-S", kernel_proxy.__file__]
+    argv = [*proxy, socket_name(runtime), str(server_log(runtime)), "-f", "{connection_file}"]
     (spec_dir / "kernel.json").write_text(
         json.dumps({"argv": argv, "display_name": "Python 3 (grading sandbox)", "language": "python"}, indent=1)
     )
