@@ -79,6 +79,22 @@ def test_a_forked_kernel_has_numpy_before_its_first_import_but_never_a_forbidden
     assert kernel.value("__import__('os').getcwd()") == str(folder / WORK)
 
 
+MAPPED_BYTES = """
+import ctypes, numpy
+class MallInfo2(ctypes.Structure):
+    _fields_ = [(name, ctypes.c_size_t) for name in
+                ("arena ordblks smblks hblks hblkhd usmblks fsmblks uordblks fordblks keepcost".split())]
+libc = ctypes.CDLL(None)
+libc.mallinfo2.restype = MallInfo2
+block = numpy.ones(2**26)  # 512 MB: glibc's default maps it apart from the heap
+"""
+
+
+def test_a_kernel_keeps_large_blocks_in_its_heap(kernel):
+    # bytes glibc holds in separate mappings while a large array lives: none with the server's setting
+    assert kernel.value("libc.mallinfo2().hblkhd", setup=MAPPED_BYTES) == 0
+
+
 def test_a_forked_kernel_has_its_own_temp_folder_network_and_random_state(sandbox):
     folder, runtime, server = sandbox
     seen = []

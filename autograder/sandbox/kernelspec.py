@@ -31,6 +31,12 @@ KERNEL_NAME = "convnets-sandbox"
 SYSTEM_READ_PATHS = ("/usr", "/lib", "/lib64", "/bin", "/sbin", "/etc", "/proc", "/sys")
 # What the kernel server imports before it forks: what the notebooks import anyway (ipykernel too).
 PRELOADED_PACKAGES = ("numpy", "torch")
+# glibc gives every block over 32 MB (AlexNet's weights, their gradients, Adam's moments) its own
+# mapping and hands it back on free, so each step of a training loop page-faults and zeroes
+# hundreds of MB afresh. The kernels keep their heap instead: the AlexNet solution's tests take a
+# quarter less CPU (12.5 -> 9.0 s), for a peak resident size ~5% higher, within the memory cap.
+# Read once, when the server's allocator starts; its forked kernels inherit the setting.
+ALLOCATOR_ENVIRONMENT = {"MALLOC_MMAP_THRESHOLD_": str(2**32), "MALLOC_TRIM_THRESHOLD_": str(2**34)}
 
 
 def unshare_prefix():
@@ -163,7 +169,7 @@ def kernel_server(runtime, env, memory_limit_bytes=None):
             stdout=log,
             stderr=log,
             pass_fds=[listener.fileno()],
-            env=env,
+            env={**env, **ALLOCATOR_ENVIRONMENT},
             preexec_fn=child_setup(memory_limit_bytes),
         )
     # The server holds the listener now: if it dies, a stand-in's connect fails at once.
