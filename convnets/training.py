@@ -16,6 +16,11 @@ def count_parameters(model):
     return sum(p.numel() for p in model.parameters())
 
 
+def spread(values, spec):
+    """The range of one figure over several runs (seeds), "low to high", each in the format spec."""
+    return f"{min(values):{spec}} to {max(values):{spec}}"
+
+
 def run_epoch(model, loader, loss_fn, device, optimizer=None):
     """One pass over loader; trains when an optimizer is given. Returns (mean loss, accuracy)."""
     model.train(optimizer is not None)

@@ -146,6 +146,19 @@ def test_comparisons_over_seeds_print_their_ranges(site):
     )
     assert set(found) == {"default", "He"}, found
     assert found["He"][1] < found["default"][1], found  # He initialisation starts sooner
+    activations = {
+        (activation, init): [float(figure) for figure in figures]
+        for activation, init, *figures in re.findall(
+            r"(ReLU|tanh)\s+(default|recommended)\s+init, 3 seeds: training loss after 1 epoch "
+            r"([0-9.]+) to ([0-9.]+), after 3 epochs ([0-9.]+) to ([0-9.]+)",
+            page_text(site, "book/alexnet"),
+        )
+    }
+    assert len(activations) == 4, activations
+    for activation in ("ReLU", "tanh"):  # neither learns from the default initialisation
+        assert activations[activation, "default"][2] > 2.2, activations
+    relu, tanh = activations["ReLU", "recommended"], activations["tanh", "recommended"]
+    assert tanh[2] < relu[2] and tanh[3] < relu[3], activations  # tanh's range lies lower here
     nin = re.search(
         r"after epoch 3: ([0-9.]+)%; best: ([0-9.]+)%; first epoch at 85% or more: (\d+)",
         page_text(site, "book/conv1x1"),

@@ -11,6 +11,7 @@ from convnets.correlate import convolve2d, corr2d, correlation_matrix
 from convnets.geometry import conv_parameters, dense_parameters, fits_exactly, output_size, same_padding
 from convnets.images import sample_image
 from convnets.kernels import KERNELS, kernel
+from convnets.training import spread
 
 
 def test_corr2d_is_what_torch_calls_convolution():
@@ -67,6 +68,11 @@ def test_kernels_are_named_and_blurs_keep_brightness():
     assert np.isclose(KERNELS["gaussian blur"].sum(), 1) and np.isclose(KERNELS["box blur"].sum(), 1)
     with pytest.raises(ValueError, match="choose one of"):
         kernel("emboss")
+
+
+def test_spread_prints_the_range_whatever_the_order():
+    assert spread([0.3, 0.1, 0.25], ".2f") == "0.10 to 0.30"
+    assert spread([0.981, 0.944], ".1%") == "94.4% to 98.1%"
 
 
 def test_fit_trains_and_records_history():
