@@ -21,8 +21,7 @@ book/_offline/vendor/.copied: node_modules/.package-lock.json scripts/vendor_sit
 	$(PYTHON) scripts/vendor_site_assets.py
 	touch $@
 
-book: setup  # the chapters run side by side into the execution cache, then the build renders them
-	$(PYTHON) scripts/execute_chapters.py _build
+book: setup
 	$(VENV)/bin/jupyter-book build . --warningiserror --keep-going
 
 serve: book
