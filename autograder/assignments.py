@@ -7,28 +7,27 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 SOLUTIONS_DIR = REPO_ROOT / "solutions"
 EXERCISES_DIR = REPO_ROOT / "exercises"
 
-# Packages a from-scratch exercise must do without: a library convolution, or the course's own
-# reference code. The sandbox keeps their files unreadable to the kernel, so an import fails,
-# and the suspicious-code check flags the attempt.
-FORBIDDEN_PACKAGES = {
-    "conv_numpy": (
-        "torch",
-        "functorch",
-        "torchgen",
-        "triton",
-        "nvidia",
-        "scipy",
-        "sklearn",
-        "scikit_learn",
-        "tensorflow",
-        "jax",
-        "cv2",
-        "opencv",
-        "skimage",
-        "scikit_image",
-        "convnets",
-    ),
-}
+# Packages a from-scratch exercise must do without: a library convolution or autograd, or the
+# course's own reference code. The sandbox keeps their files unreadable to the kernel, so an
+# import fails, and the suspicious-code check flags the attempt.
+FROM_SCRATCH_FORBIDDEN = (
+    "torch",
+    "functorch",
+    "torchgen",
+    "triton",
+    "nvidia",
+    "scipy",
+    "sklearn",
+    "scikit_learn",
+    "tensorflow",
+    "jax",
+    "cv2",
+    "opencv",
+    "skimage",
+    "scikit_image",
+    "convnets",
+)
+FORBIDDEN_PACKAGES = {"conv_numpy": FROM_SCRATCH_FORBIDDEN, "conv_backward": FROM_SCRATCH_FORBIDDEN}
 
 
 def assignment_names():
@@ -52,3 +51,8 @@ def notebook_names(assignment):
 
 def forbidden_packages(assignment):
     return FORBIDDEN_PACKAGES.get(assignment, ())
+
+
+def is_from_scratch(assignment):
+    """Whether the assignment is written in NumPy alone (no PyTorch in its kernel)."""
+    return "torch" in forbidden_packages(assignment)

@@ -17,6 +17,7 @@ HEAVIEST_FIRST = [
     "test_autograder_cli.py",
     "class-conv1x1",
     "class-conv_numpy",
+    "class-conv_backward",
     "test_cluster.py",
     "test_resume.py",
     "test_jupyterlab.py",

@@ -1,4 +1,5 @@
-"""The conv2d benchmark runs and reports every layer (its figures go in the README, not in asserts)."""
+"""The convolution benchmark runs and reports every layer, forward and backward (its figures go in
+the README, not in asserts)."""
 
 import subprocess
 import sys
@@ -18,3 +19,6 @@ def test_benchmark_runs_and_prints_a_ratio_per_layer():
     for layer in ("CIFAR-sized 3x3", "AlexNet conv1 11x11/4", "1x1 256->64"):
         line = next(line for line in completed.stdout.splitlines() if line.startswith(layer))
         assert line.count(" ms") == 3 and "x" in line, line
+    backward = completed.stdout.split("backward of layer", 1)[1]
+    line = next(line for line in backward.splitlines() if line.startswith("CIFAR-sized 3x3"))
+    assert line.count(" ms") == 2 and "x" in line, line

@@ -88,7 +88,7 @@ def test_legitimate_variant_earns_full_marks(class_grades, assignment, name):
     assert result.flags == [], result.flags
 
 
-def test_every_pytorch_assignment_has_legitimate_variants():
+def test_every_assignment_but_conv_numpy_has_legitimate_variants():
     assert {a for a, _ in LEGITIMATE_CASES} >= set(ASSIGNMENTS) - {"conv_numpy"}
 
 
@@ -104,3 +104,15 @@ def test_conv_numpy_library_covers_the_issue_list():
         "channels_last_output",
     }
     assert required <= set(wrong_answers("conv_numpy"))
+
+
+def test_conv_backward_library_covers_the_issue_list():
+    required = {
+        "kernel_not_flipped",
+        "stride_ignored_in_dx",
+        "padding_not_cropped",
+        "db_summed_over_the_wrong_axes",
+        "tie_to_every_maximum",
+        "one_sided_differences",
+    }
+    assert required <= set(wrong_answers("conv_backward"))
