@@ -67,17 +67,6 @@ def site(tmp_path_factory):
     return output / "_build" / "html"
 
 
-def test_a_rebuild_from_the_cache_still_offers_executed_notebooks(site, tmp_path):
-    """A second `make book` takes every chapter from the execution cache, and MyST-NB then writes
-    its copy of each chapter without outputs: the download menu must still offer executed ones."""
-    shutil.copytree(site.parent / ".jupyter_cache", tmp_path / "_build" / ".jupyter_cache")
-    log = build_book(tmp_path)
-    assert log.count("Using cached notebook") == len(CHAPTERS), log[-2000:]
-    for chapter in CHAPTERS:
-        notebook = nbformat.read(tmp_path / "_build" / "html" / "_sources" / f"{chapter}.ipynb", as_version=4)
-        assert any(cell.get("outputs") for cell in notebook.cells if cell.cell_type == "code"), chapter
-
-
 def test_every_chapter_is_built_and_executed(site):
     for chapter in CHAPTERS:
         page = (site / f"{chapter}.html").read_text()
