@@ -37,8 +37,10 @@ ONE_THREAD = math_threads(1)
 pytestmark = pytest.mark.slow
 
 
-def build_book(output):
-    """`jupyter-book build` into output, warnings treated as errors; returns its log."""
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """A fresh build of the book (every cell executed), warnings treated as errors."""
+    output = tmp_path_factory.mktemp("book")
     completed = subprocess.run(
         [
             str(Path(sys.executable).parent / "jupyter-book"),
@@ -56,14 +58,6 @@ def build_book(output):
         env={**os.environ, **LAUNCH_ENV, **ONE_THREAD},
     )
     assert completed.returncode == 0, completed.stdout[-4000:] + completed.stderr[-4000:]
-    return completed.stdout
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    """A fresh build of the book (every cell executed), warnings treated as errors."""
-    output = tmp_path_factory.mktemp("book")
-    build_book(output)
     return output / "_build" / "html"
 
 
