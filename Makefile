@@ -4,7 +4,7 @@ VENV := .venv
 PYTHON := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: setup book serve check test release notebooks bench lab chromium mutants clean
+.PHONY: setup book serve check test release notebooks bench lab chromium mutants publish clean
 
 setup: $(VENV)/.installed book/_offline/vendor/.copied
 
@@ -53,6 +53,11 @@ bench: setup
 
 lab: setup
 	$(VENV)/bin/jupyter lab --ServerApp.root_dir=exercises $(if $(filter 0,$(shell id -u)),--allow-root)
+
+# The public course (book, releases, convnets/, the grader's code; no solutions/, hidden tests or
+# reference values) into DIR, a new or empty folder outside the repository: make publish DIR=../public
+publish: $(VENV)/.installed
+	$(PYTHON) scripts/publish.py $(DIR)
 
 clean:
 	rm -rf _build book/_offline/vendor grading

@@ -7,9 +7,9 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 SOLUTIONS_DIR = REPO_ROOT / "solutions"
 EXERCISES_DIR = REPO_ROOT / "exercises"
 
-# Packages a from-scratch exercise must do without: a library convolution or autograd, or the
-# course's own reference code. The sandbox keeps their files unreadable to the kernel, so an
-# import fails, and the suspicious-code check flags the attempt.
+# Packages a from-scratch exercise must do without: a library convolution or autograd. The
+# sandbox keeps a forbidden package's files unreadable to the kernel, so an import fails with a
+# message that says it is not allowed in this exercise, and the suspicious-code check flags it.
 FROM_SCRATCH_FORBIDDEN = (
     "torch",
     "functorch",
@@ -25,9 +25,21 @@ FROM_SCRATCH_FORBIDDEN = (
     "opencv",
     "skimage",
     "scikit_image",
-    "convnets",
 )
-FORBIDDEN_PACKAGES = {"conv_numpy": FROM_SCRATCH_FORBIDDEN, "conv_backward": FROM_SCRATCH_FORBIDDEN}
+FORBIDDEN_PACKAGES = {
+    "conv_numpy": FROM_SCRATCH_FORBIDDEN,
+    "conv_backward": FROM_SCRATCH_FORBIDDEN,
+}
+
+# The chapters' package is forbidden in every exercise: its training loops (convnets.training),
+# geometry (convnets.geometry: output sizes, costs, receptive fields) and reference code
+# (convnets.correlate) answer parts of the exercises. An exercise may import the modules listed
+# for it here, and only those; its notebook says so where it imports them. Students have the
+# whole package in JupyterLab: the rule holds when their notebook is graded.
+COURSE_PACKAGE = "convnets"
+ALLOWED_MODULES = {
+    "lenet": ("convnets.data",),  # the chapter's split of the digits, for the training check
+}
 
 
 def assignment_names():
@@ -50,7 +62,13 @@ def notebook_names(assignment):
 
 
 def forbidden_packages(assignment):
-    return FORBIDDEN_PACKAGES.get(assignment, ())
+    """Top-level packages the assignment's grading kernel cannot import (but its allowed_modules)."""
+    return (*FORBIDDEN_PACKAGES.get(assignment, ()), COURSE_PACKAGE)
+
+
+def allowed_modules(assignment):
+    """Modules of forbidden packages the assignment's grading kernel may import all the same."""
+    return ALLOWED_MODULES.get(assignment, ())
 
 
 def is_from_scratch(assignment):

@@ -8,7 +8,8 @@ import ast
 
 import nbformat
 
-from .assignments import forbidden_packages
+from .assignments import allowed_modules, forbidden_packages
+from .sandbox.imports import is_refused
 
 LIBRARY_ROOTS = {
     "np",
@@ -153,6 +154,17 @@ def rebinding_flags(tree, protected):
     return flags
 
 
+def imported_names(node, forbidden, allowed):
+    """The modules an import statement may load: `from convnets import training` may load
+    convnets.training where convnets itself is allowed (as the parent of an allowed module)."""
+    if isinstance(node, ast.Import):
+        return [alias.name for alias in node.names]
+    module = node.module or ""
+    if node.level or is_refused(module, forbidden, allowed):
+        return [module]
+    return [module] + [f"{module}.{alias.name}" for alias in node.names if alias.name != "*"]
+
+
 def code_flags(source, assignment, protected=None):
     """Short sentences on what in `source` looks like an attempt to game the grader.
 
@@ -162,12 +174,11 @@ def code_flags(source, assignment, protected=None):
     except SyntaxError:
         return []
     flags = rebinding_flags(tree, protected or {name: set() for name in HARNESS_NAMES})
-    forbidden = forbidden_packages(assignment)
+    forbidden, allowed = forbidden_packages(assignment), allowed_modules(assignment)
     for node in ast.walk(tree):
         if isinstance(node, (ast.Import, ast.ImportFrom)):
-            names = [alias.name for alias in node.names] if isinstance(node, ast.Import) else [node.module or ""]
-            for name in names:
-                if name.split(".")[0] in forbidden:
+            for name in imported_names(node, forbidden, allowed):
+                if is_refused(name, forbidden, allowed):
                     flags.add(f"imports {name}, which this exercise forbids")
         elif isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]

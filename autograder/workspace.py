@@ -18,7 +18,7 @@ from pathlib import Path
 from nbgrader.api import MissingEntry
 from sqlalchemy.exc import SAWarning
 
-from .assignments import forbidden_packages
+from .assignments import allowed_modules, forbidden_packages
 from .gradebook import open_gradebook
 from .grading_folder import GradingFolder
 from .nbgrader_cli import child_environment, run_nbgrader
@@ -100,7 +100,9 @@ def open_workspace(main, assignment, name, limits, reference_file, record=False)
         None,
     )
     if limits.sandbox:
-        kernel_lines, env, cgroup, runtime = install_kernel(folder.root, forbidden_packages(assignment))
+        kernel_lines, env, cgroup, runtime = install_kernel(
+            folder.root, forbidden_packages(assignment), allowed_modules(assignment)
+        )
         (folder.root / SANDBOX_RECORD).write_text(json.dumps({"cgroup": cgroup, "runtime": str(runtime)}))
         lines += kernel_lines
     folder.write_config(limits.cell_timeout, lines)

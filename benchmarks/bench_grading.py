@@ -38,7 +38,7 @@ sys.path.insert(
 from helpers.libraries import wrong_answer, wrong_answers  # noqa: E402
 from helpers.submissions import release_answers, solution_answers, write_submission  # noqa: E402
 
-from autograder.assignments import FORBIDDEN_PACKAGES  # noqa: E402
+from autograder.assignments import forbidden_packages  # noqa: E402
 from autograder.gradebook import submission_score  # noqa: E402
 from autograder.grading import default_workers, grade_assignment  # noqa: E402
 from autograder.grading_folder import GradingFolder  # noqa: E402
@@ -73,7 +73,7 @@ def stock_nbgrader(submitted, work, assignment):
     harness = work / "harness.py"
     # As in our sandbox, the packages the assignment forbids cannot be imported while the harness
     # is made (so conv_numpy's stock kernels, like ours, do not pay for importing PyTorch).
-    blocked = list(FORBIDDEN_PACKAGES.get(assignment, ()))
+    blocked = list(forbidden_packages(assignment))
     harness.write_text(
         f"import sys\n_saved = {{name: sys.modules.get(name) for name in {blocked!r}}}\n"
         f"sys.modules.update(dict.fromkeys({blocked!r}))\n{HARNESS_SOURCE}\n"

@@ -145,6 +145,20 @@ def test_suspicious_code_is_flagged(code, flag):
     assert any(flag in found for found in code_flags(code, "conv_numpy")), code_flags(code, "conv_numpy")
 
 
+@pytest.mark.parametrize(
+    "assignment,code,flag",
+    [
+        ("lenet", "from convnets.training import run_epoch", "imports convnets.training"),
+        ("lenet", "from convnets import data, training", "imports convnets.training"),
+        ("resnet", "import convnets.geometry as g", "imports convnets.geometry"),
+        ("resnet", "from convnets.data import digits_loaders", "imports convnets.data"),
+    ],
+)
+def test_the_course_package_is_flagged_but_where_the_exercise_allows_it(assignment, code, flag):
+    assert any(flag in found for found in code_flags(code, assignment)), code_flags(code, assignment)
+    assert code_flags("from convnets.data import digits_loaders\nimport convnets.data", "lenet") == []
+
+
 def test_honest_code_is_not_flagged():
     code = (
         "def conv(x, w):\n    out = np.zeros((2, 2))\n    for i in range(2):\n"

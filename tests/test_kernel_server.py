@@ -3,40 +3,64 @@ need, and the forked kernel is as confined as a freshly started one: its own fol
 and network namespace, no way back to the server, interrupts delivered, and death when its
 stand-in dies."""
 
+import glob
 import json
 import os
 import signal
 import socket
 import time
+from contextlib import contextmanager
 
 import pytest
 from jupyter_client import KernelManager
 
-from autograder.assignments import forbidden_packages
+import convnets
+from autograder.assignments import allowed_modules, forbidden_packages
 from autograder.nbgrader_cli import child_environment
 from autograder.sandbox.kernelspec import KERNEL_NAME, install_kernel, kernel_server, server_log, socket_name
 
 WORK = "autograded/student/conv_numpy"  # where nbgrader runs a notebook, inside the grading folder
 
 
-@pytest.fixture
-def sandbox(tmp_path, monkeypatch):
-    """(a grading folder with the conv_numpy kernelspec, its runtime folder, the kernel server)."""
-    (tmp_path / WORK).mkdir(parents=True)
-    _, env, _, runtime = install_kernel(tmp_path, forbidden_packages("conv_numpy"))
+@contextmanager
+def sandbox_of(assignment, folder, monkeypatch):
+    """(a grading folder with the assignment's kernelspec, its runtime folder, the kernel server)."""
+    (folder / WORK).mkdir(parents=True)
+    _, env, _, runtime = install_kernel(folder, forbidden_packages(assignment), allowed_modules(assignment))
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     with kernel_server(runtime, child_environment(env)) as server:
-        yield tmp_path, runtime, server
+        yield folder, runtime, server
+
+
+@pytest.fixture
+def sandbox(tmp_path, monkeypatch):
+    with sandbox_of("conv_numpy", tmp_path, monkeypatch) as found:
+        yield found
+
+
+@contextmanager
+def started_kernel(folder, runtime):
+    started = Kernel(folder, runtime)
+    try:
+        yield started
+    finally:
+        started.stop()
 
 
 @pytest.fixture
 def kernel(sandbox):
     """A kernel started in the sandbox's grading folder, shut down after the test."""
     folder, runtime, _ = sandbox
-    started = Kernel(folder, runtime)
-    yield started
-    started.stop()
+    with started_kernel(folder, runtime) as started:
+        yield started
+
+
+@pytest.fixture
+def lenet_kernel(tmp_path, monkeypatch):
+    """A kernel of the LeNet exercise's sandbox, which allows convnets.data of the course's package."""
+    with sandbox_of("lenet", tmp_path, monkeypatch) as (folder, runtime, _), started_kernel(folder, runtime) as started:
+        yield started
 
 
 class Kernel:
@@ -49,6 +73,11 @@ class Kernel:
 
     def run(self, code, timeout=30):
         """(stdout, the error's name or None)."""
+        printed, error = self.run_with_message(code, timeout)
+        return printed, error and error[0]
+
+    def run_with_message(self, code, timeout=30):
+        """(stdout, (the error's name, its message) or None)."""
         printed, error = [], None
 
         def collect(message):
@@ -56,7 +85,7 @@ class Kernel:
             if message["msg_type"] == "stream":
                 printed.append(message["content"]["text"])
             elif message["msg_type"] == "error":
-                error = message["content"]["ename"]
+                error = message["content"]["ename"], message["content"]["evalue"]
 
         self.client.execute_interactive(code, timeout=timeout, output_hook=collect)
         return "".join(printed), error
@@ -75,8 +104,46 @@ def test_a_forked_kernel_has_numpy_before_its_first_import_but_never_a_forbidden
     folder, _, _ = sandbox
     assert kernel.value("'numpy' in __import__('sys').modules"), "the kernel was not forked from the server"
     assert not kernel.value("'torch' in __import__('sys').modules")
-    assert kernel.run("import torch")[1] in ("ModuleNotFoundError", "PermissionError")
+    assert kernel.run_with_message("import torch")[1] == (
+        "ModuleNotFoundError",
+        "torch is not allowed in this exercise: the grader cannot import it",
+    )
     assert kernel.value("__import__('os').getcwd()") == str(folder / WORK)
+
+
+def test_no_module_of_the_course_package_is_importable_where_the_exercise_allows_none(kernel):
+    assert kernel.run_with_message("import convnets.data")[1] == (
+        "ModuleNotFoundError",
+        "convnets is not allowed in this exercise: the grader cannot import it",
+    )
+
+
+COURSE_FILES = os.path.dirname(convnets.__file__)
+WITHOUT_THE_MESSAGE = (
+    "import sys; sys.meta_path[:] = [f for f in sys.meta_path if type(f).__name__ != 'RefusedImports']"
+)
+
+
+def test_a_kernel_imports_only_the_course_modules_its_exercise_allows(lenet_kernel):
+    shapes = lenet_kernel.value(
+        "[list(part.shape) for part in digits_tensors()]", setup="from convnets.data import digits_tensors\n"
+    )
+    assert shapes[0][1:] == [1, 32, 32], shapes
+    for code, module in [
+        ("import convnets.training", "convnets.training"),
+        ("from convnets import training", "convnets.training"),
+        ("from convnets.geometry import output_size", "convnets.geometry"),
+    ]:
+        assert lenet_kernel.run_with_message(code)[1] == (
+            "ModuleNotFoundError",
+            f"{module} is not allowed in this exercise (of convnets, it may import only convnets.data): "
+            "the grader cannot import it",
+        ), code
+    # The message is a courtesy: the files themselves are unreadable.
+    compiled = glob.glob(os.path.join(COURSE_FILES, "__pycache__", "*.pyc"))
+    for path in [os.path.join(COURSE_FILES, name) for name in ("training.py", "geometry.py")] + compiled:
+        assert lenet_kernel.run(f"open({path!r}, 'rb').read()")[1] == "PermissionError", path
+    assert lenet_kernel.run(f"{WITHOUT_THE_MESSAGE}\nimport convnets.training")[1] == "PermissionError"
 
 
 MAPPED_BYTES = """

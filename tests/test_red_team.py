@@ -5,12 +5,14 @@ notebook, verdicts outside the kernel) beside its baseline; it must score no mor
 baseline and carry a flag that names what it did.
 """
 
+import nbformat
 import pytest
 from helpers.class_grading import cheat_student
 from helpers.libraries import red_team, red_team_assignments
 from helpers.submissions import solution_answers
 
 from autograder.assignments import assignment_names
+from autograder.grading_folder import GradingFolder
 from autograder.suspicious import code_flags
 
 ASSIGNMENTS = red_team_assignments()
@@ -19,6 +21,7 @@ pytestmark = pytest.mark.slow
 
 
 CASES = [(assignment, name) for assignment in ASSIGNMENTS for name in red_team(assignment)]
+REFUSED_IMPORTS = [(assignment, name) for assignment, name in CASES if "refused" in red_team(assignment)[name]]
 
 
 def test_the_library_covers_the_issue_list():
@@ -47,6 +50,19 @@ def test_cheat_gains_nothing_and_is_flagged(class_grades, assignment, name):
     cheat, baseline = results[cheat_student(name)], results[entry.get("baseline", "blank")]
     assert cheat.score <= baseline.score, f"{name} earned {cheat.score} against {baseline.score} without cheating"
     assert any(entry["flag"] in flag for flag in cheat.flags), f"{name} not flagged as expected: {cheat.flags}"
+
+
+@pytest.mark.parametrize("assignment,name", REFUSED_IMPORTS)
+def test_a_refused_import_tells_the_student_why(class_grades, assignment, name):
+    folder = GradingFolder(class_grades(assignment).grading_folder).autograded(cheat_student(name), assignment)
+    errors = [
+        f"{output.ename}: {output.evalue}"
+        for path in folder.glob("*.ipynb")
+        for cell in nbformat.read(str(path), as_version=4).cells
+        for output in cell.get("outputs", [])
+        if output.output_type == "error"
+    ]
+    assert any(red_team(assignment)[name]["refused"] in error for error in errors), errors
 
 
 def test_every_pytorch_assignment_has_a_red_team():

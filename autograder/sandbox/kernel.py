@@ -6,7 +6,8 @@ takes the stand-in's standard streams, working folder and environment (what jupy
 the process it started), leaves the server's network namespace for one of its own (no network
 at all; the grader talks to it over Unix sockets), joins its process-count cgroup (or sets
 RLIMIT_NPROC), makes a private home and temp folder, then restricts itself with Landlock:
-read-only access to the Python installation (minus the packages the assignment forbids),
+read-only access to the Python installation (minus the packages the assignment forbids, whose
+import then fails with a sentence that says so: imports.py),
 read-write access to its working folder (the student's autograded folder), its private home and
 the few devices a program needs, and the right to make its sockets in the runtime folder.
 Nothing of the grader, the course's source/, the gradebook or other students is readable
@@ -25,6 +26,7 @@ import tempfile
 
 from . import landlock
 from .cgroups import enter_kernel_cgroup
+from .imports import RefusedImports
 from .lifetime import die_with_parent
 
 CLONE_NEWNET = 0x40000000
@@ -119,6 +121,7 @@ def confine(policy, connection_file):
         socket_paths=[policy["runtime_dir"]],
     )
     drop_capabilities()
+    sys.meta_path.insert(0, RefusedImports(policy.get("forbidden", ()), policy.get("allowed_modules", ())))
 
 
 def run_ipykernel(connection_file):

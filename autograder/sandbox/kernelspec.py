@@ -66,8 +66,9 @@ def _forbidden(name, forbidden):
     )
 
 
-def python_paths(forbidden):
-    """(read, list-only) paths that make this Python installation importable, minus `forbidden`."""
+def python_paths(forbidden, allowed=()):
+    """(read, list-only) paths that make this Python installation importable, minus `forbidden`
+    but with the `allowed` modules of forbidden packages (imports.is_refused)."""
     read, listed = [sys.base_prefix], []
     prefix = Path(sys.prefix)
     if prefix != Path(sys.base_prefix):
@@ -80,6 +81,27 @@ def python_paths(forbidden):
     spec = importlib.util.find_spec("convnets")  # an editable install lives outside site-packages
     if spec and spec.submodule_search_locations and "convnets" not in forbidden:
         read += list(spec.submodule_search_locations)
+    for name in allowed:
+        module_read, module_listed = module_paths(name)
+        read += module_read
+        listed += module_listed
+    return read, listed
+
+
+def module_paths(name):
+    """(read, list-only) paths that let a kernel import the module `name` and nothing beside it:
+    its file (a package: its folder), each parent package's __init__.py, the parents' folders
+    listable (the import system lists a package's folder to find a module in it)."""
+    spec = importlib.util.find_spec(name)  # imports the parent packages, here in the grader's process
+    if spec is None or spec.origin is None:
+        raise ValueError(f"the grading kernel should be allowed {name}, which is not installed here")
+    read = list(spec.submodule_search_locations) if spec.submodule_search_locations else [spec.origin]
+    listed = []
+    parts = name.split(".")
+    for depth in range(1, len(parts)):
+        parent = importlib.util.find_spec(".".join(parts[:depth]))
+        read.append(parent.origin)
+        listed += list(parent.submodule_search_locations)
     return read, listed
 
 
@@ -108,15 +130,16 @@ def server_log(runtime):
     return Path(runtime) / "kernel-server.log"
 
 
-def install_kernel(folder, forbidden_packages=()):
-    """Write folder/kernels/<KERNEL_NAME> and its policy; the kernel cannot import `forbidden_packages`.
+def install_kernel(folder, forbidden_packages=(), allowed_modules=()):
+    """Write folder/kernels/<KERNEL_NAME> and its policy; the kernel cannot import `forbidden_packages`
+    but the `allowed_modules` of them (e.g. `convnets.data` of `convnets`).
 
     Returns (nbgrader config lines, environment, pids cgroup, runtime folder to remove afterwards).
     """
     folder = Path(folder).resolve()
     runtime = short_runtime_dir()
     cgroup = pids_cgroup(f"{folder.name}-{uuid.uuid4().hex[:8]}")
-    read, listed = python_paths(forbidden_packages)
+    read, listed = python_paths(forbidden_packages, allowed_modules)
     policy = {
         "read_paths": [*SYSTEM_READ_PATHS, *read],
         "list_paths": [*listed, "/dev"],
@@ -126,6 +149,7 @@ def install_kernel(folder, forbidden_packages=()):
         "max_processes": MAX_PROCESSES,
         "preload": [name for name in PRELOADED_PACKAGES if not _forbidden(name, forbidden_packages)],
         "forbidden": list(forbidden_packages),
+        "allowed_modules": list(allowed_modules),
         "kernel_folders": str(folder / "autograded"),  # where nbgrader runs each notebook
     }
     (runtime / "policy.json").write_text(json.dumps(policy, indent=1))
