@@ -43,5 +43,6 @@ def receptive_field(num_layers, kernel_size=3):
 def conv_cost(in_channels, out_channels, kernel_size, height, width):
     """(parameters, multiplications per image) of a same-padded convolution on height x width maps."""
     params = conv_parameters(in_channels, out_channels, kernel_size)
-    mults = height * width * out_channels * kernel_size**2 * in_channels
-    return params, mults
+    products_per_output = kernel_size**2 * in_channels  # one per weight of a filter
+    outputs = height * width * out_channels
+    return params, outputs * products_per_output

@@ -1,15 +1,19 @@
-"""Diagrams of the ResNet chapter: residual blocks drawn from the blocks the chapter builds.
+"""Diagrams of the ResNet chapter: residual blocks drawn from a plain description of their layers.
 
-Each function takes real blocks (modules with a `main` nn.Sequential and a `shortcut`, as in the
-chapter), runs a zero tensor through them layer by layer, and draws what it finds: every
-convolution with its kernel, channels, stride and weight count, the shape of each activation,
-and the shortcut (identity or 1x1 projection) meeting the main path at the addition.
+A block is described as data, `(main, shortcut)`: `main` lists the convolutions of the main path
+in order and `shortcut` is None for the identity or one convolution for a projection. Each
+convolution is a tuple (a NamedTuple is fine) `(kernel, in_channels, out_channels, stride,
+after)`, padded to keep the size at stride 1 (padding (kernel - 1) / 2, no bias), with `after`
+naming what follows it ("BN + ReLU" or "BN"). The functions draw every convolution with its
+kernel, channels, stride and weight count (kernel * kernel * in_channels * out_channels), the
+shape of each activation by the floor rule (`convnets.geometry.output_size`), and the shortcut
+meeting the main path at the addition, followed by the block's last ReLU.
 """
 
 import matplotlib.pyplot as plt
-import torch
 from matplotlib.patches import Circle
-from torch import nn
+
+from convnets.geometry import output_size
 
 from . import shapes
 
@@ -20,29 +24,29 @@ TEXT_COLOUR = "#222222"
 LINE_COLOUR = "#444444"
 
 
-def shape_text(tensor):
-    """'C x H x W' of a one-image activation tensor."""
-    return " x ".join(str(side) for side in tensor.shape[1:])
+def shape_text(channels, size):
+    """'C x H x W' of a square activation."""
+    return f"{channels} x {size} x {size}"
 
 
-def conv_label(conv):
+def conv_label(kernel, in_channels, out_channels, stride):
     """One line naming a convolution: kernel, channels in -> out, and its stride if not 1."""
-    k = conv.kernel_size[0]
-    label = f"{k}x{k} conv, {conv.in_channels} → {conv.out_channels}"
-    return label + (f", stride {conv.stride[0]}" if conv.stride[0] != 1 else "")
+    label = f"{kernel}x{kernel} conv, {in_channels} → {out_channels}"
+    return label + (f", stride {stride}" if stride != 1 else "")
 
 
-def trace_path(path, x):
-    """Run x through a Sequential; returns (conv, names of the layers after it, output) per conv."""
+def conv_weights(kernel, in_channels, out_channels):
+    """Weights of a bias-free convolution: out_channels filters of kernel x kernel x in_channels."""
+    return kernel * kernel * in_channels * out_channels
+
+
+def trace_path(convs, size):
+    """[(conv, output side)] for each convolution of a path, sizes by the floor rule."""
     steps = []
-    with torch.no_grad():
-        for layer in path:
-            x = layer(x)
-            if isinstance(layer, nn.Conv2d):
-                steps.append([layer, [], x])
-            else:
-                steps[-1][1].append("BN" if isinstance(layer, nn.BatchNorm2d) else "ReLU")
-                steps[-1][2] = x
+    for conv in convs:
+        kernel, _, _, stride, _ = conv
+        size = output_size(size, kernel, pad=(kernel - 1) // 2, stride=stride)
+        steps.append((conv, size))
     return steps
 
 
@@ -72,19 +76,28 @@ def draw_arrow(ax, start, end):
 
 def draw_block(ax, block, size, title):
     """Draw one residual block, main path on the left and shortcut on the right, on ax."""
-    x = torch.zeros(1, block.main[0].in_channels, size, size)
-    steps = trace_path(block.main, x)
+    main, shortcut = block
+    in_channels = main[0][1]
+    steps = trace_path(main, size)
     main_x, short_x, width, gap = 3.3, 9.4, 6.0, 1.9
     y = top = 0.0
-    draw_box(ax, main_x, y, width, [f"input x: {shape_text(x)}"], PLAIN_COLOUR)
+    draw_box(ax, main_x, y, width, [f"input x: {shape_text(in_channels, size)}"], PLAIN_COLOUR)
     bottom = y - 0.35  # lower edge of the box just drawn
-    for conv, after, out in steps:
+    for (kernel, c_in, c_out, stride, after), out_size in steps:
         y -= gap
         draw_arrow(ax, (main_x, bottom), (main_x, y + 0.56))
-        lines = [conv_label(conv), f"{' + '.join(after)} · {conv.weight.numel():,} weights"]
+        lines = [conv_label(kernel, c_in, c_out, stride), f"{after} · {conv_weights(kernel, c_in, c_out):,} weights"]
         draw_box(ax, main_x, y, width, lines, MAIN_COLOUR)
         bottom = y - 0.56
-        ax.text(main_x + 0.15, bottom - 0.38, shape_text(out), fontsize=9, color="#555555", style="italic", va="center")
+        ax.text(
+            main_x + 0.15,
+            bottom - 0.38,
+            shape_text(c_out, out_size),
+            fontsize=9,
+            color="#555555",
+            style="italic",
+            va="center",
+        )
     plus_y = y - gap
     draw_arrow(ax, (main_x, bottom), (main_x, plus_y + 0.3))
     ax.add_patch(Circle((main_x, plus_y), 0.3, facecolor="white", edgecolor=LINE_COLOUR, lw=1.2))
@@ -94,34 +107,39 @@ def draw_block(ax, block, size, title):
     ax.plot([main_x + width / 2, short_x, short_x], [top, top, plus_y], color=LINE_COLOUR, lw=1.2)
     draw_arrow(ax, (short_x, plus_y), (main_x + 0.3, plus_y))
     middle = (top + plus_y) / 2
-    if isinstance(block.shortcut, nn.Identity):
-        shortcut_out = x
+    if shortcut is None:
+        shortcut_shape = (in_channels, size)
         ax.text(
             short_x + 0.15, middle, "identity:\nno parameters", ha="left", va="center", fontsize=9.5, color=TEXT_COLOUR
         )
     else:
-        conv, after, shortcut_out = trace_path(block.shortcut, x)[0]
-        k = conv.kernel_size[0]
+        ((kernel, c_in, c_out, stride, after), out_size), *_ = trace_path([shortcut], size)
+        shortcut_shape = (c_out, out_size)
         lines = [
-            f"{k}x{k} conv, {conv.in_channels} → {conv.out_channels}",
-            f"stride {conv.stride[0]} + {' + '.join(after)}",
-            f"{conv.weight.numel():,} weights",
+            f"{kernel}x{kernel} conv, {c_in} → {c_out}",
+            f"stride {stride} + {after}",
+            f"{conv_weights(kernel, c_in, c_out):,} weights",
         ]
         height = draw_box(ax, short_x, middle, 4.0, lines, SHORTCUT_COLOUR)
         ax.text(
             short_x + 0.15,
             middle - height / 2 - 0.38,
-            shape_text(shortcut_out),
+            shape_text(*shortcut_shape),
             fontsize=9,
             color="#555555",
             style="italic",
             va="center",
         )
 
-    out = torch.relu(steps[-1][2] + shortcut_out)  # what the block's forward computes
+    (_, _, main_channels, _, _), main_size = steps[-1]
+    if (main_channels, main_size) != shortcut_shape:
+        raise ValueError(
+            f"the main path gives {shape_text(main_channels, main_size)} but the shortcut "
+            f"{shape_text(*shortcut_shape)}: they cannot be added"
+        )
     y = plus_y - 1.3
     draw_arrow(ax, (main_x, plus_y - 0.3), (main_x, y + 0.35))
-    draw_box(ax, main_x, y, width, [f"ReLU → output: {shape_text(out)}"], PLAIN_COLOUR)
+    draw_box(ax, main_x, y, width, [f"ReLU → output: {shape_text(main_channels, main_size)}"], PLAIN_COLOUR)
     ax.set_xlim(0.2, 11.5)
     ax.set_ylim(y - 0.5, 0.5)
     ax.set_aspect("equal")
@@ -130,7 +148,8 @@ def draw_block(ax, block, size, title):
 
 
 def residual_block_diagram(identity_block, projection_block, size=56):
-    """The basic block twice, side by side: with an identity shortcut and with a projection."""
+    """The basic block twice, side by side: with an identity shortcut and with a projection,
+    each given as (main, shortcut) on a size x size input."""
     fig, axes = plt.subplots(1, 2, figsize=(9, 4.3))
     draw_block(axes[0], identity_block, size, "identity shortcut (same shape)")
     draw_block(axes[1], projection_block, size, "1x1 projection shortcut (stride 2)")
@@ -139,10 +158,10 @@ def residual_block_diagram(identity_block, projection_block, size=56):
 
 
 def bottleneck_diagram(block, size=56):
-    """The bottleneck block: 1x1 reduce, 3x3, 1x1 expand, with its shortcut."""
+    """The bottleneck block, given as (main, shortcut): 1x1 reduce, 3x3, 1x1 expand, with its shortcut."""
     fig, ax = plt.subplots(figsize=(5.4, 5.6))
-    mid = block.main[0].out_channels
-    title = f"bottleneck {block.main[0].in_channels} → {mid} → {mid} → {block.main[-2].out_channels}"
-    draw_block(ax, block, size, title)
+    main, _ = block
+    (_, in_channels, mid, _, _), *_, (_, _, out_channels, _, _) = main
+    draw_block(ax, block, size, f"bottleneck {in_channels} → {mid} → {mid} → {out_channels}")
     fig.tight_layout()
     return fig

@@ -1,13 +1,10 @@
 """Diagrams for the VGG chapter: the VGG block and the VGG-16 stack, and how the receptive field
-of stacked 3x3 convolutions grows. Shapes are read from real layers, not typed in."""
+of stacked 3x3 convolutions grows. Map sizes are computed by the floor rule, not typed in."""
 
 import matplotlib.pyplot as plt
-import torch
 from matplotlib.patches import Rectangle
-from torch import nn
-from torch.func import functional_call
 
-from convnets.geometry import receptive_field
+from convnets.geometry import output_size, receptive_field
 
 from . import shapes
 
@@ -17,38 +14,28 @@ FC_COLOUR = "#9cc48a"
 ARROW_COLOUR = "0.35"
 
 
-def _meta_forward(layer, x):
-    """Output of layer on x using meta tensors: shapes only, no arithmetic, layer untouched."""
-    weights = {name: value.to("meta") for name, value in layer.state_dict().items()}
-    return functional_call(layer, weights, (x,))
+def _side_channels(side, channels):
+    """'HxWxC' of a square map."""
+    return f"{side}×{side}×{channels}"
 
 
-def _side_channels(x):
-    """'HxWxC' for a (1, C, H, W) tensor."""
-    _, channels, height, width = x.shape
-    return f"{height}×{width}×{channels}"
-
-
-def _block_trace(first_block, x):
-    """[(label, kind, output tensor)] for each conv+ReLU pair and the pool of one VGG block."""
+def _block_steps(num_convs, in_channels, out_channels, side):
+    """[(label, kind, map side, channels)] after each conv+ReLU pair and the pool of one block,
+    sizes by the floor rule (3x3 convolutions with padding 1 and stride 1, a 2x2 pool of stride 2)."""
     steps = []
-    for layer in first_block:
-        x = _meta_forward(layer, x)
-        if isinstance(layer, nn.Conv2d):
-            k, p, s = layer.kernel_size[0], layer.padding[0], layer.stride[0]
-            steps.append((f"{k}×{k} conv\npad {p}, stride {s}\n+ ReLU", "conv", x))
-        elif isinstance(layer, nn.MaxPool2d):
-            k, s = layer.kernel_size, layer.stride
-            steps.append((f"{k}×{k} max pool\nstride {s}", "pool", x))
+    for _ in range(num_convs):
+        side = output_size(side, 3, pad=1, stride=1)
+        steps.append(("3×3 conv\npad 1, stride 1\n+ ReLU", "conv", side, out_channels))
+    side = output_size(side, 2, pad=0, stride=2)
+    steps.append(("2×2 max pool\nstride 2", "pool", side, out_channels))
     return steps
 
 
-def _draw_block(ax, first_block, x, repeats):
+def _draw_block(ax, steps, in_channels, side, repeats):
     """Top panel: one VGG block layer by layer, with the map shape after each step."""
-    steps = _block_trace(first_block, x)
-    ax.text(0.2, 0.5, f"input\n{_side_channels(x)}", ha="center", va="center", fontsize=9)
+    ax.text(0.2, 0.5, f"input\n{_side_channels(side, in_channels)}", ha="center", va="center", fontsize=9)
     pos = 0.2
-    for label, kind, out in steps:
+    for label, kind, out_side, channels in steps:
         box = pos + 0.55
         shapes.arrow(ax, (pos + 0.45, 0.5), (box, 0.5), colour=ARROW_COLOUR)
         colour = CONV_COLOUR if kind == "conv" else POOL_COLOUR
@@ -57,8 +44,8 @@ def _draw_block(ax, first_block, x, repeats):
         )
         shapes.arrow(ax, (box + 1.3, 0.5), (box + 1.5, 0.5), colour=ARROW_COLOUR)
         pos = box + 1.9
-        ax.text(pos, 0.5, _side_channels(out), ha="center", va="center", fontsize=9)
-    convs = sum(kind == "conv" for _, kind, _ in steps)
+        ax.text(pos, 0.5, _side_channels(out_side, channels), ha="center", va="center", fontsize=9)
+    convs = sum(kind == "conv" for _, kind, _, _ in steps)
     first, last = 0.75, 0.75 + (convs - 1) * 2.45 + 1.3
     ax.plot([first, first, last, last], [0.9, 0.97, 0.97, 0.9], color="0.3", linewidth=1)
     ax.text((first + last) / 2, 1.04, f"conv + ReLU, repeated ({repeats} times in VGG-16)", ha="center", fontsize=9)
@@ -68,40 +55,31 @@ def _draw_block(ax, first_block, x, repeats):
     ax.axis("off")
 
 
-def _draw_stack(ax, model, x):
+def _draw_stack(ax, conv_arch, in_channels, side, classifier):
     """Bottom panel: the blocks as boxes (height ~ map side, width ~ channels), then the head."""
-    image_side = x.shape[-1]
+    image_side = side
     left = 0.0
     ax.add_patch(Rectangle((left, -0.5), 0.15, 1.0, facecolor="0.8", edgecolor="0.2"))
-    ax.text(left + 0.07, 0.58, f"image\n{_side_channels(x)}", ha="center", va="bottom", fontsize=9)
+    ax.text(left + 0.07, 0.58, f"image\n{_side_channels(side, in_channels)}", ha="center", va="bottom", fontsize=9)
     left += 0.75
-    number = 0
-    for layer in model:
-        if isinstance(layer, nn.Flatten):
-            break  # x is now the classifier's input
-        is_block = isinstance(layer, nn.Sequential)
-        side_before = x.shape[-1]
-        x = _meta_forward(layer, x)
-        if not is_block:
-            continue
-        number += 1
-        convs = [m for m in layer if isinstance(m, nn.Conv2d)]
-        channels = convs[-1].out_channels
+    for number, (num_convs, channels) in enumerate(conv_arch, start=1):
+        side_before = side
+        *_, (_, _, side, _) = _block_steps(num_convs, in_channels, channels, side)
+        in_channels = channels
         height = (side_before / image_side) ** 0.5
         width = 0.25 * (channels / 64) ** 0.5
         ax.add_patch(Rectangle((left, -height / 2), width, height, facecolor=CONV_COLOUR, edgecolor="0.2"))
         ax.add_patch(Rectangle((left + width, -height / 2), 0.07, height, facecolor=POOL_COLOUR, edgecolor="0.2"))
         centre = left + width / 2
         ax.text(
-            centre, 0.58, f"block {number}\n{len(convs)} × conv\n{channels} ch", ha="center", va="bottom", fontsize=9
+            centre, 0.58, f"block {number}\n{num_convs} × conv\n{channels} ch", ha="center", va="bottom", fontsize=9
         )
-        ax.text(centre, -0.62, f"{side_before}²\n→ {x.shape[-1]}²", ha="center", va="top", fontsize=9)
+        ax.text(centre, -0.62, f"{side_before}²\n→ {side}²", ha="center", va="top", fontsize=9)
         left += width + 0.6
-    linears = [m for m in model if isinstance(m, nn.Linear)]
     ax.text(
         left - 0.2,
         0.0,
-        f"{_side_channels(x)}\n→ " + " → ".join(f"fc {m.out_features}" for m in linears),
+        f"{_side_channels(side, in_channels)}\n→ " + " → ".join(f"fc {units}" for units in classifier),
         ha="left",
         va="center",
         fontsize=9,
@@ -115,14 +93,15 @@ def _draw_stack(ax, model, x):
     ax.axis("off")
 
 
-def vgg_stack_diagram(model, image_size=224):
-    """The VGG block layer by layer (top) and the five-block stack with channels and map sizes."""
-    blocks = [layer for layer in model if isinstance(layer, nn.Sequential)]
-    x = torch.zeros(1, blocks[0][0].in_channels, image_size, image_size, device="meta")
+def vgg_stack_diagram(conv_arch, image_size=224, in_channels=3, classifier=(4096, 4096, 1000)):
+    """The first VGG block layer by layer (top) and the whole stack with channels and map sizes,
+    from conv_arch, a list of (number of 3x3 convolutions, output channels) per block."""
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(9, 5.2), height_ratios=[1, 1.45])
-    repeats = ", ".join(str(sum(isinstance(m, nn.Conv2d) for m in block)) for block in blocks)
-    _draw_block(top, blocks[0], x, repeats)
-    _draw_stack(bottom, model, x)
+    repeats = ", ".join(str(num_convs) for num_convs, _ in conv_arch)
+    first_convs, first_channels = conv_arch[0]
+    steps = _block_steps(first_convs, in_channels, first_channels, image_size)
+    _draw_block(top, steps, in_channels, image_size, repeats)
+    _draw_stack(bottom, conv_arch, in_channels, image_size, classifier)
     fig.tight_layout()
     return fig
 
