@@ -15,6 +15,7 @@ from IPython.display import HTML, display
 from matplotlib.patches import Rectangle
 
 from .correlate import corr2d
+from .diagrams.backprop import REACH_LAYERS, gradient_reach_figure
 from .geometry import conv_cost, output_size, receptive_field
 from .kernels import KERNELS
 from .plotting import draw_matrix, draw_sliding_window
@@ -305,5 +306,25 @@ def inception_cost_explorer(in_channels=192, size=28, c1=64, c2=(96, 128), c3=(1
             Slider("r5", "5x5 reduce", c3[0], 4, in_channels, 4, shown=[4, 8, 16, 32, 48, 64]),
         ],
         "multiplications of the naive and the reduced Inception module",
+        columns=2,
+    )
+
+
+def backprop_explorer(n=5):
+    """Pick a layer and an output position: the input pixels and weights that output's gradient
+    reaches (autograd, one output's gradient set to 1). The input size is live-only."""
+
+    def view(layer, row, col, n=n):
+        return gradient_reach_figure(layer, n, row, col)
+
+    return explorer(
+        view,
+        [
+            Menu("layer", "layer", list(REACH_LAYERS), "3x3 conv, stride 2, padding 1"),
+            Slider("row", "output row", 0, 0, 6, shown=[0, 1, 2]),
+            Slider("col", "output column", 0, 0, 6, shown=[0, 1, 2]),
+            Slider("n", "input size", n, 4, 9),
+        ],
+        "one output's upstream gradient, the input pixels and the weights it reaches",
         columns=2,
     )

@@ -15,10 +15,11 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from helpers.answers import describe_leaks, leaked_answers, readable_text
 from helpers.chapters import CHAPTERS, chapter_exercises
 from helpers.hidden_tests import distinctive_hidden_lines
 
-from autograder.assignments import EXERCISES_DIR, REPO_ROOT
+from autograder.assignments import EXERCISES_DIR, REPO_ROOT, assignment_names, is_from_scratch
 from autograder.grading import math_threads
 
 EXERCISES = chapter_exercises()
@@ -78,7 +79,7 @@ def test_numbers_on_the_pages_are_computed(site):
     stride = page_text(site, "book/stride_padding_pooling")
     assert "parameters per filter: 5*5*3 + 1 = 76; in all: 760" in stride
     assert "output shape: (1, 10, 32, 32)" in stride
-    assert "total: 61,706 parameters" in page_text(site, "book/lenet")
+    assert "total: 61,750 parameters" in page_text(site, "book/lenet")
     assert "total 61,100,840 parameters" in page_text(site, "book/alexnet")
     assert "VGG-16: 13 conv + 3 fc = 16 weight layers, 138,357,544 parameters" in page_text(site, "book/vgg")
     assert "9 Inception modules; output (1, 1000); 6,624,904 parameters" in page_text(site, "book/googlenet")
@@ -136,7 +137,9 @@ def test_corrections_are_computed_on_the_pages(site):
     assert "VGG-13: 10 conv + 3 fc = 13 weight layers, 133,047,848 parameters" in vgg
     assert "same values: True" in page_text(site, "book/lenet")
     assert "centre tap: True" in page_text(site, "book/resnet")
-    assert "depthwise 3x3 + pointwise 1x1: 576 + 4,096 = 4,672 weights" in page_text(site, "book/conv1x1")
+    conv1x1 = page_text(site, "book/conv1x1")
+    assert "depthwise 3x3 + pointwise 1x1: 576 + 4,096 = 4,672 weights" in conv1x1
+    assert "1x1 convolution at a pixel == W @ (its channel vector) + b: True" in conv1x1
 
 
 def test_comparisons_over_seeds_print_their_ranges(site):
@@ -179,6 +182,35 @@ def test_comparisons_over_seeds_print_their_ranges(site):
     )
     assert nin, "NiN's page does not show it reaching 85%"
     assert float(nin[1]) < float(nin[2]) - 10, nin[0]  # slow at first, then gets most of the way
+
+
+ERROR = r"([0-9.]+e[+-]\d+)"
+
+
+def test_backprop_checks_its_gradients_against_autograd_and_numerically(site):
+    page = page_text(site, "book/backprop")
+    against_autograd = [float(error) for error in re.findall(r"against autograd: relative error " + ERROR, page)]
+    assert len(against_autograd) >= 15, against_autograd  # every formula of the chapter, each printed
+    assert max(against_autograd) < 1e-8, against_autograd
+    named = re.findall(r"numerical [+-][0-9.]+, formula [+-][0-9.]+, relative error " + ERROR, page)
+    assert len(named) == 4 and max(float(error) for error in named) < 1e-6, named
+    sweep = {
+        name: [float(figure) for figure in figures]
+        for name, *figures in re.findall(
+            rf"(centred|one-sided)\s+differences: smallest error {ERROR} at h = {ERROR}; "
+            rf"error at h = 1e-13: {ERROR}, 1e-5: {ERROR}, 1e-1: {ERROR}; from h = 1e-1 to 1e-2 it shrinks (\d+)x",
+            page,
+        )
+    }
+    assert set(sweep) == {"centred", "one-sided"}, sweep
+    (best, best_h, tiny, default, large, shrink), one_sided = sweep["centred"], sweep["one-sided"]
+    assert 1e-7 <= best_h <= 1e-3 and best < 1e-8, sweep  # the truncation/rounding trade-off has its minimum
+    assert tiny > 100 * best and large > 100 * best and default < 10 * best, sweep  # and rises on both sides
+    assert 70 <= shrink <= 130 and 7 <= one_sided[5] <= 13, sweep  # errors O(h^2) and O(h)
+    assert one_sided[1] < best_h and one_sided[0] > 10 * best and one_sided[3] > 1000 * default, sweep
+    assert "autograd, tied elements: [1.0, 0.0] ; centred differences: [0.5, 0.5]" in page
+    assert "bias gradients: [50.0, 50.0, 50.0, 50.0]" in page
+    assert "rows with no gradient: [5] ; columns: [5]" in page  # the floor rule's leftover row
 
 
 QUESTIONS = re.compile(r'<section id="questions">(.*?)</section>', re.S)
@@ -224,6 +256,7 @@ def test_sources_and_licence(site):
 
 CORRECTED = {
     "book/stride_padding_pooling": 1,
+    "book/backprop": 1,
     "book/alexnet": 1,
     "book/vgg": 1,
     "book/conv1x1": 1,
@@ -278,17 +311,6 @@ def test_chapter_downloads_as_a_notebook(site, chapter):
     assert any(cell.get("outputs") for cell in notebook.cells if cell.cell_type == "code"), "not executed"
 
 
-def solution_cells():
-    """{assignment: [answer code, whitespace-normalised]} of the instructor's notebooks."""
-    from autograder.assignments import SOLUTIONS_DIR
-    from autograder.pipeline.notebook_cells import answer_sources
-
-    return {
-        path.parent.name: [" ".join(code.split()) for code in answer_sources(path).values()]
-        for path in sorted(SOLUTIONS_DIR.glob("*/*.ipynb"))
-    }
-
-
 def distinctive_solution_lines(assignment, min_length=30):
     """Lines of an assignment's answers that its student release does not contain."""
     from autograder.assignments import SOLUTIONS_DIR
@@ -310,18 +332,21 @@ def site_texts(site):
 
 
 def test_no_solution_on_the_site(site):
-    """No answer cell of any exercise, whole, is on the site. The PyTorch exercises build the
-    chapters' architectures, so single layer lines are shared by design; the from-scratch NumPy
-    exercise shares not even a line with the site."""
-    cells = [(assignment, code) for assignment, codes in solution_cells().items() for code in codes]
-    from_scratch = distinctive_solution_lines("conv_numpy")
-    assert cells and from_scratch
+    """No statement of any exercise's answer is on the site (tests/helpers/answers.py); the
+    from-scratch NumPy exercises share not even a line with it."""
+    readable = [path for path in site.rglob("*") if path.is_file() and path.suffix in {".html", ".ipynb", ".md", ".py"}]
+    leaks = leaked_answers({str(path.relative_to(site)): readable_text(path) for path in readable})
+    assert not leaks, describe_leaks(leaks)
+    from_scratch = {
+        line
+        for assignment in assignment_names()
+        if is_from_scratch(assignment)
+        for line in distinctive_solution_lines(assignment)
+    }
+    assert from_scratch
     for path, text in site_texts(site):
-        flat = " ".join(text.split())
-        whole = [assignment for assignment, code in cells if len(code) > 80 and code in flat]
-        assert not whole, f"{path.relative_to(site)} contains a whole answer of {whole}"
         lines = [line for line in from_scratch if line in text]
-        assert not lines, f"{path.relative_to(site)} contains conv_numpy solution code: {lines[:2]}"
+        assert not lines, f"{path.relative_to(site)} contains from-scratch solution code: {lines[:2]}"
 
 
 def test_chapter_notebooks_match_the_chapters():

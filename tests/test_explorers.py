@@ -5,10 +5,12 @@ import json
 import re
 
 import ipywidgets as widgets
+import numpy as np
 import yaml
 
 from autograder.assignments import REPO_ROOT
-from convnets.widgets import Menu, Slider, explorer
+from convnets.diagrams.backprop import REACH_LAYERS, gradient_reach
+from convnets.widgets import Menu, Slider, backprop_explorer, explorer
 
 
 def test_one_declaration_gives_the_live_widget_and_the_static_frames():
@@ -46,3 +48,39 @@ def test_the_explorers_script_is_loaded_on_every_page():
     scripts = config["sphinx"]["config"]["html_js_files"]
     assert "../site-js/static-explorers.js" in scripts
     assert (REPO_ROOT / "book" / "_offline" / "site-js" / "static-explorers.js").is_file()
+
+
+def test_backprop_explorer_marks_exactly_the_inputs_and_weights_an_output_reaches():
+    n = 5
+    made = backprop_explorer(n=n)
+    live = [box for column in made.widget.children[0].children for box in column.children]
+    assert [type(w) for w in live] == [widgets.Dropdown, widgets.IntSlider, widgets.IntSlider, widgets.IntSlider]
+    assert list(live[0].options) == list(REACH_LAYERS) and live[3].description == "input size"
+
+    page = made.static_html
+    frames = {
+        html.unescape(key): html.unescape(text)
+        for key, text in re.findall(r'class="static-frame" data-key="([^"]+)" hidden><pre>(.*?)</pre><img', page, re.S)
+    }
+    assert sorted(frames) == sorted(
+        f"{layer}|{row}|{col}" for layer in REACH_LAYERS for row in range(3) for col in range(3)
+    )
+    assert "input size" not in page, "the input size is a live-only control"
+    for key, text in frames.items():
+        layer, row, col = key.split("|")
+        kind, f, stride, pad = REACH_LAYERS[layer]
+        size = (n - f + 2 * pad) // stride + 1
+        row, col = min(int(row), size - 1), min(int(col), size - 1)  # the output sizes differ: clamped
+        assert f"Output ({row}, {col})" in text, (key, text)
+        top, left = row * stride - pad, col * stride - pad  # the window, in unpadded coordinates
+        rows, cols = range(max(0, top), min(n, top + f)), range(max(0, left), min(n, left + f))
+        if kind == "conv":  # every pixel of the window's part of the image, one weight each
+            reached = len(rows) * len(cols)
+            assert (
+                f"reaches {reached} input pixels: rows {rows[0]}-{rows[-1]}, columns {cols[0]}-{cols[-1]}, "
+                f"and {reached} of the {f * f} weights"
+            ) in text, (key, text)
+        else:  # the largest of the window alone
+            window = gradient_reach(layer, n, row, col)["x"][rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
+            i, j = np.unravel_index(window.argmax(), window.shape)
+            assert f"reaches 1 input pixel: row {rows[0] + i}, column {cols[0] + j}," in text, (key, text)
