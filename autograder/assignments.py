@@ -29,6 +29,7 @@ FROM_SCRATCH_FORBIDDEN = (
 FORBIDDEN_PACKAGES = {
     "conv_numpy": FROM_SCRATCH_FORBIDDEN,
     "conv_backward": FROM_SCRATCH_FORBIDDEN,
+    "batchnorm": FROM_SCRATCH_FORBIDDEN,
 }
 
 # The chapters' package is forbidden in every exercise: its training loops (convnets.training),

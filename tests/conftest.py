@@ -18,6 +18,7 @@ HEAVIEST_FIRST = [
     "class-conv1x1",
     "class-conv_numpy",
     "class-conv_backward",
+    "class-batchnorm",
     "test_cluster.py",
     "test_resume.py",
     "test_jupyterlab.py",

@@ -116,3 +116,20 @@ def test_conv_backward_library_covers_the_issue_list():
         "one_sided_differences",
     }
     assert required <= set(wrong_answers("conv_backward"))
+
+
+def test_batchnorm_library_covers_the_issue_list():
+    required = {
+        "unbiased_variance_to_normalise",
+        "biased_variance_in_the_running_update",
+        "statistics_over_everything",
+        "statistics_per_image",
+        "momentum_the_wrong_way_round",
+        "eps_outside_the_square_root",
+        "running_statistics_updated_in_place",
+        "eval_mode_uses_batch_statistics",
+        "dgamma_dbeta_summed_over_the_batch_only",
+        "backward_mean_and_variance_constant",
+        "backward_missing_the_mean_term",
+    }
+    assert required <= set(wrong_answers("batchnorm"))
