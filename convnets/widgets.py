@@ -16,6 +16,7 @@ from matplotlib.patches import Rectangle
 
 from .correlate import corr2d
 from .diagrams.backprop import REACH_LAYERS, gradient_reach_figure
+from .diagrams.batchnorm import running_statistics_figure
 from .geometry import conv_cost, output_size, receptive_field
 from .kernels import KERNELS
 from .plotting import draw_matrix, draw_sliding_window
@@ -327,4 +328,17 @@ def backprop_explorer(n=5):
         ],
         "one output's upstream gradient, the input pixels and the weights it reaches",
         columns=2,
+    )
+
+
+def batchnorm_explorer():
+    """Pick the momentum and the number of training steps: the batches' means and variances and
+    the running statistics nn.BatchNorm2d keeps from them for evaluation mode."""
+    return explorer(
+        running_statistics_figure,
+        [
+            Menu("momentum", "momentum", [0.01, 0.1, 0.5, 0.99], 0.1),
+            Slider("steps", "steps", 10, 1, 100, shown=[3, 10, 30, 100]),
+        ],
+        "batch statistics and the running mean and variance of one channel over the training steps",
     )

@@ -85,6 +85,20 @@ def test_numbers_on_the_pages_are_computed(site):
     assert "9 Inception modules; output (1, 1000); 6,624,904 parameters" in page_text(site, "book/googlenet")
     resnet = page_text(site, "book/resnet")
     assert "ResNet-18: 11,689,512 parameters" in resnet and "ResNet-50: 25,557,032 parameters" in resnet
+    batchnorm = page_text(site, "book/batchnorm")
+    assert "m = 200 values per channel; running variance over biased variance 1.00503, 1.00503, 1.00503" in batchnorm
+    assert "m = 8192; measured factor per channel: [1.000122" in batchnorm
+    # the running statistics are the batches' statistics weighted a(1 - a)^(k - i), a the momentum (unbiased variances)
+    module = re.findall(r"running (mean|variance), read off the module:\s+tensor\(([^)]*)\)", batchnorm)
+    weighted = re.findall(
+        r"(batch means|unbiased batch variances|biased batch variances), weighted:\s+tensor\(([^)]*)\)", batchnorm
+    )
+    assert [name for name, _ in module] == ["mean", "variance"] and len(weighted) == 3, (module, weighted)
+    assert module[0][1] == weighted[0][1] and module[1][1] == weighted[1][1] != weighted[2][1], (module, weighted)
+    assert "image 0 alone and in its batch give the same output: True" in batchnorm
+    assert "momentum 0.1: running variance below 0.01 after 44 steps" in batchnorm
+    assert "momentum 0.01: running variance below 0.01 after 459 steps" in batchnorm
+    assert "one folded convolution == convolution + batch norm (evaluation mode): True" in batchnorm
 
 
 def test_lenet_reaches_97_percent_on_the_digits(site):
@@ -182,6 +196,30 @@ def test_comparisons_over_seeds_print_their_ranges(site):
     )
     assert nin, "NiN's page does not show it reaching 85%"
     assert float(nin[1]) < float(nin[2]) - 10, nin[0]  # slow at first, then gets most of the way
+    batchnorm = page_text(site, "book/batchnorm")
+    losses = {
+        name: (float(low), float(high))
+        for name, low, high in re.findall(
+            r"(no batch norm|batch norm|batch norm\+noise)\s+[0-9,]+ parameters; 3 seeds: final training loss "
+            r"([0-9.]+) to ([0-9.]+)",
+            batchnorm,
+        )
+    }
+    assert set(losses) == {"no batch norm", "batch norm", "batch norm+noise"}, losses
+    assert losses["no batch norm"][0] > 3 * losses["batch norm"][1], losses  # "several times lower", every seed
+    assert losses["no batch norm"][0] > 2 * losses["batch norm+noise"][1], losses  # noise: still far better
+    accuracies = {
+        name: [float(value) for value in values.split("%, ")]
+        for name, values in re.findall(
+            r"(evaluation mode, [^\n]+?|training mode, [^\n]+?)\s+3 seeds: test accuracy [^\n]+"
+            r"\(seeds 0, 1, 2: ([0-9.]+%, [0-9.]+%, [0-9.]+)%\)",
+            batchnorm,
+        )
+    }
+    assert len(accuracies) == 4, accuracies
+    trained, recomputed, one_batch, alone = accuracies.values()
+    assert all(r > t and b > t for t, r, b in zip(trained, recomputed, one_batch)), accuracies  # "for every seed"
+    assert max(alone) < 20, accuracies  # one image at a time: chance
 
 
 ERROR = r"([0-9.]+e[+-]\d+)"
@@ -261,6 +299,7 @@ CORRECTED = {
     "book/vgg": 1,
     "book/conv1x1": 1,
     "book/googlenet": 1,
+    "book/batchnorm": 1,
     "book/resnet": 2,
 }
 

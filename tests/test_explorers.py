@@ -10,7 +10,8 @@ import yaml
 
 from autograder.assignments import REPO_ROOT
 from convnets.diagrams.backprop import REACH_LAYERS, gradient_reach
-from convnets.widgets import Menu, Slider, backprop_explorer, explorer
+from convnets.diagrams.batchnorm import sample_batches
+from convnets.widgets import Menu, Slider, backprop_explorer, batchnorm_explorer, explorer
 
 
 def test_one_declaration_gives_the_live_widget_and_the_static_frames():
@@ -84,3 +85,28 @@ def test_backprop_explorer_marks_exactly_the_inputs_and_weights_an_output_reache
             window = gradient_reach(layer, n, row, col)["x"][rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
             i, j = np.unravel_index(window.argmax(), window.shape)
             assert f"reaches 1 input pixel: row {rows[0] + i}, column {cols[0] + j}," in text, (key, text)
+
+
+def test_batchnorm_explorer_reports_the_running_statistics_of_its_batches():
+    made = batchnorm_explorer()
+    live = made.widget.children[0].children
+    assert [type(w) for w in live] == [widgets.Dropdown, widgets.IntSlider]
+    frames = {
+        html.unescape(key): html.unescape(text)
+        for key, text in re.findall(
+            r'class="static-frame" data-key="([^"]+)" hidden><pre>(.*?)</pre><img', made.static_html, re.S
+        )
+    }
+    momenta, steps = (0.01, 0.1, 0.5, 0.99), (3, 10, 30, 100)
+    assert sorted(frames) == sorted(f"{m}|{k}" for m in momenta for k in steps)
+    batches = [batch.double().numpy().ravel() for batch in sample_batches(max(steps))]
+    for key, text in frames.items():
+        momentum, k = float(key.split("|")[0]), int(key.split("|")[1])
+        # unrolled: batch i of k weighs a (1 - a)^(k - i) for momentum a; the starting values 0 and 1 weigh (1 - a)^k
+        weights = momentum * (1 - momentum) ** np.arange(k - 1, -1, -1)
+        mean = weights @ [batch.mean() for batch in batches[:k]]
+        var = (1 - momentum) ** k + weights @ [batch.var(ddof=1) for batch in batches[:k]]
+        found = re.search(r"running mean (-?[0-9.]+), running variance ([0-9.]+)", text)
+        assert found, text
+        assert abs(float(found[1]) - mean) < 2e-3 and abs(float(found[2]) - var) < 2e-3, (key, text, mean, var)
+        assert f"unbiased variance {batches[k - 1].var(ddof=1):.3f}" in text, (key, text)
