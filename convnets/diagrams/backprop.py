@@ -10,6 +10,8 @@ import torch.nn.functional as F
 from matplotlib.colors import to_rgb
 from matplotlib.patches import Patch, Rectangle
 
+from . import shapes
+
 DELTA_COLOUR = "#a9c8e8"  # an entry of the upstream gradient, or an input pixel
 ZERO_COLOUR = "#e3e3e3"  # zero padding, inserted zeros, or no gradient
 REACHED_COLOUR = "#f2b36b"  # received a gradient
@@ -25,17 +27,8 @@ REACH_LAYERS = {
 
 
 def _frame(ax, rows, cols, title):
-    """Grid lines for a rows x cols grid of cells centred on (j, i), no ticks, and a title."""
-    edges = dict(colors="0.45", linewidth=0.6)  # two line collections: cheap for the explorer's frames
-    ax.hlines(np.arange(rows + 1) - 0.5, -0.5, cols - 0.5, **edges)
-    ax.vlines(np.arange(cols + 1) - 0.5, -0.5, rows - 0.5, **edges)
-    ax.set_xlim(-0.6, cols - 0.4)
-    ax.set_ylim(rows - 0.4, -0.6)
-    ax.set_aspect("equal")
-    ax.set_xticks([])
-    ax.set_yticks([])
-    for spine in ax.spines.values():
-        spine.set_visible(False)
+    """A rows x cols grid of cells centred on (j, i), with a title."""
+    shapes.grid_panel(ax, rows, cols)
     ax.set_title(title, fontsize=10, color=TEXT_COLOUR)
 
 

@@ -18,18 +18,6 @@ SEEN_COLOUR = "#f2b36b"
 TEXT_COLOUR = "#111111"
 
 
-def draw_grid_lines(ax, rows, cols):
-    """Thin lines between the cells of a rows x cols grid drawn in data units, no ticks."""
-    shapes.cell_grid_lines(ax, rows, cols)
-    ax.set_xlim(-0.6, cols - 0.4)
-    ax.set_ylim(rows - 0.4, -0.6)
-    ax.set_aspect("equal")
-    ax.set_xticks([])
-    ax.set_yticks([])
-    for spine in ax.spines.values():
-        spine.set_visible(False)
-
-
 def draw_padded_windows(ax, n, f, pad, stride):
     """One panel: the padded input, every window's number at its centre, three windows boxed
     and the rows and columns that no window reaches hatched."""
@@ -49,7 +37,7 @@ def draw_padded_windows(ax, n, f, pad, stride):
                 ax.add_patch(
                     Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, hatch="///", edgecolor=LEFTOVER_COLOUR, linewidth=0)
                 )
-    draw_grid_lines(ax, padded, padded)
+    shapes.grid_panel(ax, padded, padded)
     boxed = (0, 1, out * out - 1)  # the first two windows and the last one
     for colour, (number, inset) in zip(WINDOW_COLOURS, zip(boxed, (0.06, 0.14, 0.06))):
         row, col = divmod(number, out)
@@ -138,14 +126,14 @@ def receptive_field_diagram(layers=None, input_size=10):
         for (i, j), is_seen in np.ndenumerate(seen):
             colour = SEEN_COLOUR if is_seen else INPUT_COLOUR
             ax_in.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, facecolor=colour, edgecolor="none"))
-        draw_grid_lines(ax_in, input_size, input_size)
+        shapes.grid_panel(ax_in, input_size, input_size)
         ax_in.set_title(
             f"layer {depth}: {describe(layer)}\nits output (0, 0) sees {len(rows)}x{len(rows)} of the input",
             fontsize=10,
             color=TEXT_COLOUR,
         )
         ax_out.add_patch(Rectangle((-0.5, -0.5), 1, 1, facecolor=SEEN_COLOUR, edgecolor="none"))
-        draw_grid_lines(ax_out, out, out)
+        shapes.grid_panel(ax_out, out, out)
         ax_out.set_xlim(-0.6, input_size - 0.4)  # the same cell size as the input above
         ax_out.set_ylim(input_size - 0.4, -0.6)
         ax_out.set_title(f"output of layer {depth}: {out}x{out}, (0, 0) marked", fontsize=10, color=TEXT_COLOUR)
