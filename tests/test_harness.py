@@ -5,6 +5,8 @@ something else must not; values that are not plain tensors are rejected; and pat
 the harness is made changes nothing it hands over.
 """
 
+import sys
+
 import numpy as np
 import pytest
 import torch
@@ -166,3 +168,25 @@ def test_the_checks_run_with_the_library_the_student_did_not_patch(monkeypatch):
     grader.check_model("m", Sequential(), X)
     assert disagreement(unpatched, published) is None, "the patches changed what the check computed"
     assert nn.Module.__call__ is not original_call, "the student's patches are back after the check"
+
+
+def looped_sum(values):
+    total = 0
+    for value in values:
+        total += value
+    return total
+
+
+def test_python_lines_run_counts_the_function_s_own_lines_not_the_libraries():
+    _, grader = make_harness(publish=lambda data: None)
+    values = np.arange(1000.0)
+    looped = grader.python_lines_run(looped_sum, values)
+    assert 2000 <= looped <= 2010  # two lines per value: the loop header and its body
+    assert grader.python_lines_run(np.sum, values) == 0  # NumPy's own Python lines are not counted
+    assert sys.gettrace() is None  # the tracer is removed again
+
+
+def test_python_lines_run_survives_a_patched_settrace(monkeypatch):
+    _, grader = make_harness(publish=lambda data: None)
+    monkeypatch.setattr(sys, "settrace", lambda tracer: None)  # what a student's cell could do
+    assert grader.python_lines_run(looped_sum, np.arange(10.0)) >= 20

@@ -10,7 +10,8 @@ run as that cell (`__name__ == "__main__"`), it defines two names and nothing el
   returns (a tensor subclass, an object with its own `__array__`, `__float__` or `__eq__`) is
   sent as "rejected": a failed check, flagged to the instructor.
 * `_grader`, the hidden tests' helpers: `check_model` (what a model computes, with the grader's
-  parameters), `count_parameters`, `learns`, `runs_on_device`.
+  parameters), `count_parameters`, `learns`, `runs_on_device`, and `python_lines_run` (how
+  much Python a function runs: the NumPy exercises' "no loop over output positions").
 
 Every library function the harness relies on is looked up here, before any student code runs,
 so patching `torch.Tensor.detach`, `numpy.save` or a builtin later changes nothing it hands over.
@@ -26,6 +27,7 @@ def make_harness(publish=None):
     import base64
     import builtins
     import io
+    import sys
     import types
     import zlib
 
@@ -154,8 +156,30 @@ def make_harness(publish=None):
             payload["tolerance"] = {"rtol": to_float(rtol or 0.0), "atol": to_float(atol or 0.0)}
         publish({mime: payload})
 
+    library_prefixes, settrace = as_tuple({sys.prefix, sys.base_prefix, sys.exec_prefix}), sys.settrace
+
+    def python_lines_run(func, *args, **kwargs):
+        """How many lines of Python outside the installed libraries func(*args, **kwargs) runs:
+        a loop over output positions shows as thousands, a vectorised body as a few dozen."""
+        count = 0
+
+        def tracer(frame, event, arg):
+            nonlocal count
+            if frame.f_code.co_filename.startswith(library_prefixes):
+                return None
+            if event == "line":
+                count += 1
+            return tracer
+
+        settrace(tracer)
+        try:
+            func(*args, **kwargs)
+        finally:
+            settrace(None)
+        return count
+
     if torch is None:
-        return observe, types.SimpleNamespace()
+        return observe, types.SimpleNamespace(python_lines_run=python_lines_run)
 
     grader_values = {}
 
@@ -333,6 +357,7 @@ def make_harness(publish=None):
         learns=learns,
         runs_on_device=runs_on_device,
         set_grader_parameters=set_grader_parameters,
+        python_lines_run=python_lines_run,
     )
 
 
