@@ -4,7 +4,7 @@ VENV := .venv
 PYTHON := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: setup book serve check test release notebooks bench lab chromium mutants publish clean
+.PHONY: setup book catalogs serve check test release notebooks bench lab chromium mutants publish clean
 
 setup: $(VENV)/.installed book/_offline/vendor/.copied
 
@@ -21,8 +21,11 @@ book/_offline/vendor/.copied: node_modules/.package-lock.json scripts/vendor_sit
 	$(PYTHON) scripts/vendor_site_assets.py
 	touch $@
 
-book: setup
-	$(VENV)/bin/jupyter-book build . --warningiserror --keep-going
+book: setup  # English at _build/html/, Korean at _build/html/ko/
+	$(PYTHON) scripts/build_book.py -- --warningiserror --keep-going
+
+catalogs: setup  # the translation catalogs (locales/) refreshed from the pages' sources and figures
+	$(PYTHON) scripts/update_catalogs.py
 
 serve: book
 	@echo "Serving the book at http://127.0.0.1:$(PORT)/ (Ctrl+C to stop)"

@@ -111,7 +111,7 @@ class GradingFolder:
             f"c.CourseDirectory.db_url = {self.gradebook_url!r}",
             f"c.Execute.timeout = {int(cell_timeout)}",
             "c.Execute.interrupt_on_timeout = True",
-            *feedback_pipeline_lines(),
+            *feedback_pipeline_lines(self.root / "submitted"),
             *extra_lines,
         ]
         (self.root / "nbgrader_config.py").write_text("".join(line + "\n" for line in lines))

@@ -7,6 +7,11 @@ version when the locked cells changed, and rewrites solutions/releases/CHANGELOG
 grading, a submission's locked cells are compared with the release it was made from (its stamp
 says which; an unstamped one with whichever version it matches), so a student working from an
 earlier release is not flagged for cells they never touched.
+
+A translated release (pipeline/translation.py) carries its English release's version and its
+language in the stamp; its locked cells are kept under that version's "translations" (every
+wording released, since a catalog can be corrected without a new version), so a submission made
+on it is checked against the release it was made from, in its language.
 """
 
 import datetime
@@ -15,11 +20,11 @@ import json
 import nbformat
 
 from .assignments import SOLUTIONS_DIR
-from .pipeline.integrity import locked_cells
+from .pipeline.integrity import RELEASE_STAMP, locked_cells
 
 HISTORY_DIR = SOLUTIONS_DIR / "releases"
 CHANGELOG = HISTORY_DIR / "CHANGELOG.md"
-STAMP_KEY = "convnets_release"
+STAMP_KEY = RELEASE_STAMP
 
 
 def history_file(assignment):
@@ -67,6 +72,29 @@ def stamp(folder, assignment, record, today=None):
     return label
 
 
+def stamp_translation(folder, assignment, language, english, record):
+    """Stamp the translated notebooks in folder with the English release's version and their
+    language; with record, keep their locked cells under that version when not seen before."""
+    for path in sorted(folder.glob("*.ipynb")):
+        notebook = nbformat.read(str(path), as_version=4)
+        notebook.metadata[STAMP_KEY] = {
+            "assignment": assignment,
+            "version": english["version"],
+            "date": english["date"],
+            "language": language,
+        }
+        nbformat.write(notebook, str(path))
+    history = load_history(assignment)
+    entry = next((e for e in history if e["version"] == english["version"]), None)
+    if not record or entry is None:
+        return
+    wordings = entry.setdefault("translations", {}).setdefault(language, [])
+    locked = released_locked_cells(folder)
+    if locked not in wordings:
+        wordings.append(locked)
+        history_file(assignment).write_text(json.dumps(history, indent=1) + "\n")
+
+
 def release_stamp(notebook_path):
     try:
         return nbformat.read(str(notebook_path), as_version=4).metadata.get(STAMP_KEY, {})
@@ -76,12 +104,30 @@ def release_stamp(notebook_path):
 
 def candidate_releases(assignment, notebook_path, current):
     """The locked cells a submitted notebook may carry, best guess first: those of the version
-    its stamp names, then the current release's, then every other recorded version's."""
+    its stamp names (in its language), then the current release's, then every other recorded
+    version's, in every language."""
     name = notebook_path.name
-    history = {entry["version"]: entry["notebooks"].get(name, []) for entry in load_history(assignment)}
-    claimed = release_stamp(notebook_path).get("version")
-    ordered = ([history[claimed]] if claimed in history else []) + [current]
-    return ordered + [cells for version, cells in sorted(history.items(), reverse=True) if version != claimed]
+    stamp = release_stamp(notebook_path)
+    claimed, language = stamp.get("version"), stamp.get("language")
+
+    def wordings(entry):
+        """The notebook's locked cells in that version, the claimed language first."""
+        translated = entry.get("translations", {})
+        languages = sorted(translated, key=lambda other: other != language)
+        found = [wording.get(name, []) for other in languages for wording in translated[other]]
+        return found if language else [entry["notebooks"].get(name, []), *found]
+
+    history = {entry["version"]: entry for entry in load_history(assignment)}
+    first = wordings(history[claimed]) if claimed in history else []
+    if claimed in history and language:
+        first.append(history[claimed]["notebooks"].get(name, []))
+    rest = [
+        cells
+        for version, entry in sorted(history.items(), reverse=True)
+        if version != claimed
+        for cells in wordings(entry)
+    ]
+    return first + [current] + rest
 
 
 def write_changelog():

@@ -71,11 +71,12 @@ def variant_notebook(source_path, entry):
     return notebook
 
 
-def write_submission(submitted_dir, student, assignment, answers, notebook=None, edit=None):
-    """Write submitted_dir/<student>/<assignment>/<notebook>.ipynb: the student release with these
-    answers (a mutant, a test's wrong answer); edit(notebook), when given, changes it further.
-    Returns the path."""
-    release = sorted((EXERCISES_DIR / assignment).glob("*.ipynb"))[0]
+def write_submission(submitted_dir, student, assignment, answers, notebook=None, edit=None, language=None):
+    """Write submitted_dir/<student>/<assignment>/<notebook>.ipynb: the student release (in
+    `language`, when given: exercises/<language>/) with these answers (a mutant, a test's wrong
+    answer); edit(notebook), when given, changes it further. Returns the path."""
+    releases = EXERCISES_DIR / language if language else EXERCISES_DIR
+    release = sorted((releases / assignment).glob("*.ipynb"))[0]
     made = nbformat.read(str(release), as_version=4)
     for cell in made.cells:
         if grade_id(cell) in answers:

@@ -18,7 +18,10 @@ import uuid
 
 import matplotlib.pyplot as plt
 
+from .i18n import translate
+
 FRAME_DPI = 60
+NOTE = "Move the controls: every setting was computed when this page was built (run the notebook for the full ranges)."
 
 
 def figure_png(fig):
@@ -37,7 +40,7 @@ def control_html(block, control):
     ident = f"{block}-{control.name}"
     if all(isinstance(value, (int, float)) for value in control.shown):
         return (
-            f'<label for="{ident}">{html.escape(control.label)}</label> '
+            f'<label for="{ident}">{html.escape(translate(control.label))}</label> '
             f'<input type="range" id="{ident}" data-control="{control.name}" min="0" '
             f'max="{len(control.shown) - 1}" step="1" value="{index}" '
             f'aria-valuetext="{control.value}"> <output for="{ident}">{control.value}</output>'
@@ -47,7 +50,7 @@ def control_html(block, control):
         for i, v in enumerate(control.shown)
     )
     return (
-        f'<label for="{ident}">{html.escape(control.label)}</label> '
+        f'<label for="{ident}">{html.escape(translate(control.label))}</label> '
         f'<select id="{ident}" data-control="{control.name}">{options}</select>'
     )
 
@@ -55,6 +58,7 @@ def control_html(block, control):
 def static_explorer(view, controls, alt):
     """HTML with a frame per combination of the controls' values; view(**values) -> (text, figure or None)."""
     block = f"explorer-{uuid.uuid4().hex[:12]}"
+    alt = translate(alt)
     names = [control.name for control in controls]
     frames = []
     for combination in itertools.product(*(control.shown for control in controls)):
@@ -62,7 +66,7 @@ def static_explorer(view, controls, alt):
         key = frame_key(combination)
         image = (
             f'<img src="data:image/png;base64,{figure_png(fig)}" alt="{html.escape(alt)}: '
-            f'{html.escape(", ".join(f"{c.label} {v}" for c, v in zip(controls, combination)))}">'
+            f'{html.escape(", ".join(f"{translate(c.label)} {v}" for c, v in zip(controls, combination)))}">'
             if fig is not None
             else ""
         )
@@ -74,7 +78,6 @@ def static_explorer(view, controls, alt):
     values = html.escape(json.dumps([[str(value) for value in control.shown] for control in controls]))
     return (
         f'<div class="static-explorer" id="{block}" data-values="{values}" style="display: none">'
-        f'<p class="static-explorer-note">Move the controls: every setting was computed when this page '
-        f"was built (run the notebook for the full ranges).</p>"
+        f'<p class="static-explorer-note">{html.escape(translate(NOTE))}</p>'
         f'<div class="static-controls">{inputs}</div>{"".join(frames)}</div>'
     )

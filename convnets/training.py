@@ -6,6 +6,8 @@ import matplotlib.pyplot as plt
 import torch
 from tqdm.auto import tqdm
 
+from convnets.run_cache import replayable
+
 
 def default_device():
     """CUDA when a GPU is present, else the CPU."""
@@ -40,6 +42,7 @@ def run_epoch(model, loader, loss_fn, device, optimizer=None):
     return total_loss / seen, correct / seen
 
 
+@replayable
 def fit(model, train_loader, test_loader, epochs, optimizer, device=None, loss_fn=None, label="training"):
     """Train for `epochs`, evaluating after each; returns a history dict of per-epoch figures."""
     device = device or default_device()

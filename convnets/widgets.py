@@ -18,6 +18,7 @@ from .correlate import corr2d
 from .diagrams.backprop import REACH_LAYERS, gradient_reach_figure
 from .diagrams.batchnorm import running_statistics_figure
 from .geometry import conv_cost, output_size, receptive_field
+from .i18n import translate
 from .kernels import KERNELS
 from .plotting import draw_matrix, draw_sliding_window
 from .static_frames import static_explorer
@@ -37,7 +38,9 @@ class Slider:
     shown: list = field(default_factory=list)
 
     def widget(self):
-        return widgets.IntSlider(value=self.value, min=self.low, max=self.high, step=self.step, description=self.label)
+        return widgets.IntSlider(
+            value=self.value, min=self.low, max=self.high, step=self.step, description=translate(self.label)
+        )
 
 
 @dataclass
@@ -54,7 +57,7 @@ class Menu:
         return self.options
 
     def widget(self):
-        return widgets.Dropdown(options=self.options, value=self.value, description=self.label)
+        return widgets.Dropdown(options=self.options, value=self.value, description=translate(self.label))
 
 
 class Explorer:

@@ -31,6 +31,7 @@ PUBLIC_PATHS = (
     "book/",  # the chapters, their committed .ipynb (what the launch buttons open), the site's extensions
     "_config.yml",
     "_toc.yml",
+    "locales/",  # the Korean edition's catalogs, glossary and settings
     f"{EXERCISES_DIR.name}/",  # the student releases
     "convnets/",  # the chapters' package
     "autograder/",  # the grader's code; no assignment's source is in it

@@ -1,10 +1,13 @@
 """Copy the scripts the book's pages load (MathJax, require.js, the widget manager) out of
-node_modules into book/_offline/vendor/, which Sphinx serves from the site root, so the
-built site needs no CDN. Run `npm ci` first."""
+node_modules, and the Korean pages' font (NanumGothic, from the koreanize-matplotlib package the
+Korean figures are drawn with) into book/_offline/vendor/, which Sphinx serves from the site root,
+so the built site needs no CDN. Run `npm ci` first."""
 
 import shutil
 import sys
 from pathlib import Path
+
+from convnets.i18n import hangul_font
 
 ROOT = Path(__file__).resolve().parent.parent
 NODE_MODULES = ROOT / "node_modules"
@@ -30,6 +33,9 @@ def main():
             shutil.copytree(NODE_MODULES / source, destination, ignore=shutil.ignore_patterns("*.map"))
         else:
             shutil.copy2(NODE_MODULES / source, destination)
+    fonts = VENDOR / "fonts"
+    fonts.mkdir()
+    shutil.copy2(hangul_font(), fonts)
     print(f"site assets copied to {VENDOR.relative_to(ROOT)}")
 
 

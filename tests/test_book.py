@@ -2,6 +2,7 @@
 
 import functools
 import html
+import html.parser
 import http.server
 import json
 import os
@@ -40,22 +41,14 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    """A fresh build of the book (every cell executed), warnings treated as errors."""
+    """A fresh build of the book in both languages (every cell executed), warnings treated as errors."""
     output = tmp_path_factory.mktemp("book")
     completed = subprocess.run(
-        [
-            str(Path(sys.executable).parent / "jupyter-book"),
-            "build",
-            str(REPO_ROOT),
-            "--path-output",
-            str(output),
-            "--warningiserror",
-            "--keep-going",
-            "--all",
-        ],
+        [sys.executable, str(REPO_ROOT / "scripts" / "build_book.py"), "--path-output", str(output)]
+        + ["--", "--warningiserror", "--keep-going", "--all"],
         capture_output=True,
         text=True,
-        timeout=1800,
+        timeout=2400,
         env={**os.environ, **LAUNCH_ENV, **ONE_THREAD},
     )
     assert completed.returncode == 0, completed.stdout[-4000:] + completed.stderr[-4000:]
@@ -328,14 +321,17 @@ def test_widgets_are_embedded_with_local_scripts(site):
         assert "vendor/html-manager/embed-amd.js" in page and "vendor/requirejs/require.js" in page
 
 
+@pytest.mark.parametrize("language", ["en", "ko"])
 @pytest.mark.parametrize("chapter", sorted(EXERCISES))
-def test_exercise_download_is_the_student_release(site, chapter):
+def test_exercise_download_is_the_student_release(site, chapter, language):
+    """An English page offers the English release, a Korean page the Korean one."""
     assignment = EXERCISES[chapter]
-    downloads = list(site.glob(f"_downloads/*/{assignment}.ipynb"))
-    assert downloads, f"{chapter}'s exercise link did not produce a download"
-    released = nbformat.read(str(EXERCISES_DIR / assignment / f"{assignment}.ipynb"), as_version=4)
+    pages, releases = (site, EXERCISES_DIR) if language == "en" else (site / language, EXERCISES_DIR / language)
+    downloads = list(pages.glob(f"_downloads/*/{assignment}.ipynb"))
+    assert len(downloads) == 1, f"{chapter}'s exercise link gives {len(downloads)} downloads"
+    released = nbformat.read(str(releases / assignment / f"{assignment}.ipynb"), as_version=4)
     assert json.loads(downloads[0].read_text()) == json.loads(nbformat.writes(released))
-    page = (site / f"{chapter}.html").read_text()
+    page = (pages / f"{chapter}.html").read_text()
     assert re.search(rf'href="[^"]*_downloads/[^"]*/{assignment}\.ipynb"', page)
 
 
@@ -501,9 +497,13 @@ def explorer_responds(page):
     return shown.count() == 1 and shown.get_attribute("data-key") != before
 
 
+LANGUAGES = {"en": "", "ko": "ko/"}  # where each language's pages are on the site
+
+
 @pytest.mark.browser
+@pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("chapter", CHAPTERS)
-def test_chapter_renders_in_chromium(served_site, browser, chapter):
+def test_chapter_renders_in_chromium(served_site, browser, chapter, language):
     page = browser.new_page()
     problems, foreign = [], []
     page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
@@ -514,7 +514,7 @@ def test_chapter_renders_in_chromium(served_site, browser, chapter):
             foreign.append(request.url) if not request.url.startswith((served_site, "data:", "blob:")) else None
         ),
     )
-    page.goto(f"{served_site}/{chapter}.html", wait_until="networkidle")
+    page.goto(f"{served_site}/{LANGUAGES[language]}{chapter}.html", wait_until="networkidle")
     page.wait_for_function("document.querySelectorAll('mjx-container').length > 0", timeout=30000)
     page.wait_for_selector(".static-explorer", state="visible", timeout=30000)
     responds = explorer_responds(page)
@@ -523,7 +523,8 @@ def test_chapter_renders_in_chromium(served_site, browser, chapter):
         ".filter(img => img.complete && img.naturalWidth > 0).length"
     )
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{Path(chapter).name}.png"), full_page=True)
+    suffix = "" if language == "en" else f"-{language}"
+    page.screenshot(path=str(SCREENSHOTS / f"{Path(chapter).name}{suffix}.png"), full_page=True)
     violations = serious_accessibility_violations(page)
     page.close()
     assert figures >= 1, "no figure rendered"
@@ -534,37 +535,58 @@ def test_chapter_renders_in_chromium(served_site, browser, chapter):
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("name", ["intro", "search"])
-def test_other_pages_are_accessible(served_site, browser, name):
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("name", ["book/intro", "search", "book/glossary"])
+def test_other_pages_are_accessible(served_site, browser, name, language):
     page = browser.new_page()
-    page.goto(f"{served_site}/{name}.html", wait_until="networkidle")
+    page.goto(f"{served_site}/{LANGUAGES[language]}{name}.html", wait_until="networkidle")
     violations = serious_accessibility_violations(page)
     page.close()
     assert not violations, f"accessibility: {violations}"
 
 
 @pytest.mark.browser
+@pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("chapter", sorted(EXERCISES))
-def test_exercise_link_downloads_the_student_notebook(served_site, browser, chapter):
+def test_exercise_link_downloads_the_student_notebook(served_site, browser, chapter, language):
     assignment = EXERCISES[chapter]
     page = browser.new_page(accept_downloads=True)
-    page.goto(f"{served_site}/{chapter}.html", wait_until="networkidle")
+    page.goto(f"{served_site}/{LANGUAGES[language]}{chapter}.html", wait_until="networkidle")
     with page.expect_download() as download:
         page.locator(f'a[href$="/{assignment}.ipynb"]:visible').first.click()
     downloaded = json.loads(Path(download.value.path()).read_text())
     page.close()
-    released = nbformat.read(str(EXERCISES_DIR / assignment / f"{assignment}.ipynb"), as_version=4)
+    releases = EXERCISES_DIR / LANGUAGES[language]
+    released = nbformat.read(str(releases / assignment / f"{assignment}.ipynb"), as_version=4)
     assert downloaded == json.loads(nbformat.writes(released))
 
 
 @pytest.mark.browser
-def test_search_finds_the_padding_chapter(served_site, browser):
+@pytest.mark.parametrize(
+    "address", ["search.html?q=padding", "ko/search.html?q=패딩", "ko/search.html?q=패딩을", "ko/search.html?q=패딩은"]
+)
+def test_search_finds_the_padding_chapter(served_site, browser, address):
     page = browser.new_page()
-    page.goto(f"{served_site}/search.html?q=padding", wait_until="networkidle")
+    page.goto(f"{served_site}/{address}", wait_until="networkidle")
     page.wait_for_selector("#search-results li a", timeout=30000)
     found = page.eval_on_selector_all("#search-results li a", "links => links.map(a => a.getAttribute('href'))")
     page.close()
     assert any("stride_padding_pooling" in href for href in found), found
+
+
+@pytest.mark.browser
+def test_the_language_switch_keeps_the_section(site, served_site, browser):
+    page = browser.new_page()
+    chapter = "book/stride_padding_pooling"
+    section = re.findall(r'<section id="([^"]+)"', (site / f"{chapter}.html").read_text())[2]
+    page.goto(f"{served_site}/{chapter}.html#{section}", wait_until="networkidle")
+    page.locator("a.language-switch-link").click()
+    page.wait_for_url(f"**/ko/{chapter}.html#{section}")
+    korean = page.evaluate("[document.documentElement.lang, !!document.getElementById(location.hash.slice(1))]")
+    page.locator("a.language-switch-link").click()
+    page.wait_for_url(f"{served_site}/{chapter}.html#{section}")
+    page.close()
+    assert korean == ["ko", True], korean
 
 
 @pytest.mark.browser
@@ -605,3 +627,97 @@ def test_internal_links_and_anchors_resolve(site):
             elif anchor and resolved.suffix == ".html" and html.unescape(anchor) not in ids.get(resolved, set()):
                 broken.append(f"{page.relative_to(site)} -> {target}#{anchor}")
     assert not broken, broken[:10]
+
+
+# The Korean edition: the same pages at ko/, built from the same sources (scripts/build_book.py)
+SHARED_FOLDERS = {"ko", "_static", "_sources", "_images", "_downloads", "vendor", "site-js", "site-css"}
+
+
+def html_pages(folder):
+    return {
+        path.relative_to(folder)
+        for path in folder.rglob("*.html")
+        if path.relative_to(folder).parts[0] not in SHARED_FOLDERS
+    }
+
+
+def test_every_page_has_its_korean_counterpart(site):
+    english, korean = html_pages(site), html_pages(site / "ko")
+    assert english == korean, f"only in English: {english - korean}; only in Korean: {korean - english}"
+    for page in korean:
+        assert '<html lang="ko"' in (site / "ko" / page).read_text(), f"ko/{page} is not marked Korean"
+
+
+def test_the_language_switch_leads_to_the_same_page(site):
+    for folder, other in ((site, site / "ko"), (site / "ko", site)):
+        for page in html_pages(folder):
+            found = re.search(r'<a class="language-switch-link" href="([^"]+)"', (folder / page).read_text())
+            assert found, f"{page} has no language switch"
+            assert ((folder / page).parent / found.group(1)).resolve() == (other / page).resolve(), page
+
+
+class ProseParser(html.parser.HTMLParser):
+    """The page's running text, without code, outputs, math, the explorers' text frames and
+    anything marked English (lang="en"): what a Korean reader reads as prose."""
+
+    SKIPPED_TAGS = {"script", "style", "pre", "code", "mjx-container", "head"}
+    SKIPPED_CLASSES = {"cell_output", "cell_input", "math", "highlight", "language-switch"}
+    VOID = {"img", "br", "input", "meta", "link", "hr", "source", "wbr"}
+
+    def __init__(self):
+        super().__init__()
+        self.stack, self.skipping, self.text = [], 0, []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.VOID:
+            return
+        attributes = dict(attrs)
+        skip = (
+            tag in self.SKIPPED_TAGS
+            or attributes.get("lang") == "en"
+            or bool(self.SKIPPED_CLASSES & set((attributes.get("class") or "").split()))
+        )
+        self.stack.append(skip)
+        self.skipping += skip
+
+    def handle_endtag(self, tag):
+        if tag not in self.VOID and self.stack:
+            self.skipping -= self.stack.pop()
+
+    def handle_data(self, data):
+        if not self.skipping:
+            self.text.append(data)
+
+
+# Six English words in a row, outside parentheses and quotation marks (English terms, names, titles of works)
+ENGLISH_SENTENCE = re.compile(r"\b[A-Za-z][A-Za-z'-]*(?:[ ,;:]+[A-Za-z][A-Za-z'-]*){5,}")
+QUOTED_OR_PARENTHESISED = re.compile(r"\([^()]*\)|\"[^\"]*\"|“[^”]*”|‘[^’]*’|(?<!\w)'[^']*'(?!\w)")
+
+
+def english_sentences(page_html):
+    parser = ProseParser()
+    parser.feed(page_html)
+    text = re.sub(r"\s+", " ", " ".join(parser.text))
+    while QUOTED_OR_PARENTHESISED.search(text):
+        text = QUOTED_OR_PARENTHESISED.sub(" ", text)
+    return ENGLISH_SENTENCE.findall(text)
+
+
+def test_korean_pages_have_no_english_sentence_outside_code_and_parentheses(site):
+    found = {
+        str(page): sentences
+        for page in html_pages(site / "ko")
+        if (sentences := english_sentences((site / "ko" / page).read_text()))
+    }
+    assert not found, f"English left on the Korean pages: {found}"
+    english_page = (site / f"{CHAPTERS[0]}.html").read_text().replace('<html lang="en"', '<html lang="ko"')
+    assert len(english_sentences(english_page)) > 20, "the check finds no English even on an English page"
+
+
+def test_korean_figures_have_every_word_translated_and_drawn(site):
+    untranslated = site.parent / "untranslated-figure-words-ko.txt"
+    words = untranslated.read_text().splitlines() if untranslated.is_file() else []
+    assert not words, f"figure words without a translation (make catalogs, then translate figures.po): {words[:10]}"
+    for page in html_pages(site / "ko"):
+        text = (site / "ko" / page).read_text()
+        assert "missing from" not in text, f"ko/{page}: a glyph is missing from the figures' font"

@@ -6,13 +6,19 @@ answer written another way in legitimate/<assignment>.yaml earns full marks. Ent
 `cpu_only` are wrong only on a grader without a GPU, `requires_cuda` ones only with a GPU.
 """
 
+import html
+import re
+from pathlib import Path
+
 import nbformat
 import pytest
-from helpers.class_grading import legitimate_student
+from helpers.class_grading import is_translated, legitimate_student, translated_student, translated_wrong_answer
 from helpers.libraries import applies_here, legitimate_answers, library, wrong_answers
 
 from autograder.assignments import SOLUTIONS_DIR, assignment_names
 from autograder.gradebook import cell_scores
+from autograder.grading_folder import GradingFolder
+from autograder.nbgrader_cli import run_nbgrader
 from autograder.results import GRADED
 
 pytestmark = pytest.mark.slow
@@ -69,6 +75,43 @@ def test_wrong_answer_loses_points(class_grades, assignment, name):
     still_full = [cell for cell in entry["must_lose"] if scores[cell][0] == scores[cell][1]]
     assert not still_full, f"{name} ({entry['why']}) still earns full points in {still_full}"
     assert result.max_score - result.score >= entry["min_points_lost"], (name, result.score)
+
+
+@pytest.mark.parametrize("assignment", [assignment for assignment in ASSIGNMENTS if is_translated(assignment)])
+def test_the_korean_release_is_graded_exactly_like_the_english_one(class_grades, assignment):
+    """The same answers handed in on either release: the same score in every cell, and no flag
+    for the translated instructions and test messages."""
+    graded = class_grades(assignment)
+    for student in ("solution", translated_wrong_answer(assignment)):
+        english, korean = graded.results[student], graded.results[translated_student(student)]
+        assert korean.status == GRADED, korean.reason
+        assert cell_scores(graded.grading_folder, assignment, translated_student(student)) == cell_scores(
+            graded.grading_folder, assignment, student
+        ), student
+        assert korean.score == english.score and korean.flags == english.flags, (korean, english)
+    assert graded.results[translated_student("solution")].flags == []
+
+
+def feedback_page(grading_folder, student, assignment):
+    run_nbgrader(["generate_feedback", assignment, "--student", student, "--force"], grading_folder, timeout=600)
+    (page,) = (Path(grading_folder) / "feedback" / student / assignment).glob("*.html")
+    return html.unescape(re.sub(r"<[^>]+>", " ", page.read_text()))
+
+
+@pytest.mark.parametrize("assignment", ["vgg"])  # in that assignment's class grading
+def test_feedback_is_in_the_language_of_the_release_the_student_used(class_grades, assignment):
+    graded = class_grades(assignment)
+    GradingFolder(graded.grading_folder).write_config(60)
+    wrong = translated_wrong_answer(assignment)
+    korean = feedback_page(graded.grading_folder, translated_student(wrong), assignment)
+    english = feedback_page(graded.grading_folder, wrong, assignment)
+    hangul = re.compile("[\uac00-\ud7a3]")
+    assert not hangul.search(english)
+    assert "checked by the grader outside your kernel" in english
+    # the instructions, the tests' messages and the grader's verdicts, in Korean; no hidden test shown
+    assert len(hangul.findall(korean)) > 500
+    assert "checked by the grader outside your kernel" not in korean and "채점기가 커널 밖에서 확인한 결과" in korean
+    assert "BEGIN HIDDEN TESTS" not in korean and "숨긴 테스트는 보여 주지 않는다" in korean
 
 
 LEGITIMATE_CASES = [(assignment, name) for assignment in ASSIGNMENTS for name in legitimate_answers(assignment)]

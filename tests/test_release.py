@@ -7,17 +7,23 @@ import pytest
 from helpers.hidden_tests import distinctive_hidden_lines
 
 from autograder.assignments import EXERCISES_DIR, SOLUTIONS_DIR, assignment_names
+from autograder.pipeline.translation import release_languages
 from autograder.release import generate_release
 from autograder.setup_cell import setup_cells, source_notebooks, stale_setup_cells, write_setup_cells
 
 PYTORCH_ASSIGNMENTS = ["alexnet", "conv1x1", "googlenet", "lenet", "resnet", "vgg"]
 
 
+RELEASES = [(a, language) for a in assignment_names() for language in [None, *release_languages(a)]]
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("assignment", assignment_names())
-def test_committed_release_equals_a_fresh_generation(tmp_path, assignment):
+@pytest.mark.parametrize("assignment,language", RELEASES)
+def test_committed_release_equals_a_fresh_generation(tmp_path, assignment, language):
     fresh = generate_release(assignment, tmp_path, record=False)
     committed = EXERCISES_DIR / assignment
+    if language:  # its translation: exercises/<language>/<assignment>
+        fresh, committed = tmp_path / language / assignment, EXERCISES_DIR / language / assignment
     fresh_files = sorted(p.relative_to(fresh) for p in fresh.rglob("*") if p.is_file())
     committed_files = sorted(p.relative_to(committed) for p in committed.rglob("*") if p.is_file())
     assert fresh_files == committed_files

@@ -10,16 +10,19 @@ from .integrity import RestoreStructure
 from .observations import CompareObservations
 from .recovering_execute import RecoveringExecute
 from .redaction import RedactHiddenTests
+from .translation import TranslateFeedback
 
 
 def qualified_name(cls):
     return f"{cls.__module__}.{cls.__qualname__}"
 
 
-# generate_feedback renders the autograded notebooks; RedactHiddenTests keeps hidden tests out.
+# generate_feedback renders the autograded notebooks; RedactHiddenTests keeps hidden tests out;
+# TranslateFeedback puts a translated release's feedback in its language.
 FEEDBACK_PREPROCESSORS = [
     "nbgrader.preprocessors.GetGrades",
     qualified_name(RedactHiddenTests),
+    qualified_name(TranslateFeedback),
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
 # Autograding rebuilds each submission from the source notebook before it runs, and judges the
@@ -56,5 +59,8 @@ def autograde_pipeline_lines(source_dir, reference_file, record=False):
     ]
 
 
-def feedback_pipeline_lines():
-    return [f"c.GenerateFeedback.preprocessors = {FEEDBACK_PREPROCESSORS!r}"]
+def feedback_pipeline_lines(submitted_dir):
+    return [
+        f"c.GenerateFeedback.preprocessors = {FEEDBACK_PREPROCESSORS!r}",
+        f"c.TranslateFeedback.submitted_dir = {str(Path(submitted_dir))!r}",
+    ]

@@ -18,6 +18,7 @@ from traitlets import Unicode
 from .notebook_cells import grade_id
 from .observations import HARNESS_SOURCE
 
+RELEASE_STAMP = "convnets_release"  # notebook metadata: which release (and language) a notebook is
 MISSING_ANSWER = "# this answer cell was missing from the submission\nraise NotImplementedError()"
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from autograder.grading import grade_assignment
 from autograder.limits import Limits
 from autograder.mutants import assignment_mutants, sample, student_id, write_mutants
+from autograder.pipeline.translation import release_languages
 
 from .libraries import (
     applies_here,
@@ -20,6 +21,17 @@ from .libraries import (
 from .submissions import release_answers, solution_answers, write_submission
 
 MUTANT_SAMPLE = 3  # per assignment; `python -m autograder mutants` grades them all
+
+
+TRANSLATED = "ko"  # the class also hands in the solution and the first wrong answer on the Korean release
+
+
+def is_translated(assignment):
+    return TRANSLATED in release_languages(assignment)
+
+
+def translated_student(name):
+    return f"{name}-{TRANSLATED}"
 
 
 def legitimate_student(name):
@@ -40,12 +52,24 @@ class ClassGrades:
         return {mutant.id: self.results[student_id(mutant)] for mutant in self.mutants}
 
 
+def translated_wrong_answer(assignment):
+    """The wrong answer also handed in on the translated release."""
+    return next(name for name, entry in wrong_answers(assignment).items() if applies_here(entry))
+
+
 def write_class(submitted, assignment):
     write_submission(submitted, "solution", assignment, solution_answers(assignment))
     write_submission(submitted, "blank", assignment, release_answers(assignment))
     for name, entry in wrong_answers(assignment).items():
         if applies_here(entry):
             write_submission(submitted, name, assignment, wrong_answer(assignment, name))
+    if is_translated(assignment):
+        write_submission(
+            submitted, translated_student("solution"), assignment, solution_answers(assignment), language=TRANSLATED
+        )
+        first_wrong = translated_wrong_answer(assignment)
+        wrong = wrong_answer(assignment, first_wrong)
+        write_submission(submitted, translated_student(first_wrong), assignment, wrong, language=TRANSLATED)
     for name, entry in legitimate_answers(assignment).items():
         write_submission(submitted, legitimate_student(name), assignment, edited_answers(assignment, entry))
     for name, entry in red_team(assignment).items():

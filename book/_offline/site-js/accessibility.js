@@ -6,17 +6,29 @@
 (function () {
   "use strict";
 
+  // On the Korean pages, the names the theme's templates and the toggle script hard-code in English.
+  var KOREAN = {
+    "Main": "주 메뉴",
+    "Page": "페이지",
+    "Toggle hidden content": "숨긴 내용 보이기/숨기기",
+    "slider": "슬라이더",
+    "figure drawn by the interactive control above": "위 컨트롤이 그린 그림",
+    "figure produced by the code above": "위 코드가 만든 그림"
+  };
+  var korean = document.documentElement.lang === "ko";
+  function words(english) { return (korean && KOREAN[english]) || english; }
+
   function labelOf(slider) {
     var box = slider.closest(".widget-slider, .widget-inline-hbox, .jupyter-widgets");
     var text = box && box.querySelector(".widget-label");
-    return (text && text.textContent.trim()) || "slider";
+    return (text && text.textContent.trim()) || words("slider");
   }
 
   function fix() {
     document.querySelectorAll("img:not([alt])").forEach(function (img) {
       var drawnByWidget = img.closest(".jupyter-widgets, .widget-output");
-      img.setAttribute("alt", drawnByWidget ? "figure drawn by the interactive control above"
-                                            : "figure produced by the code above");
+      img.setAttribute("alt", words(drawnByWidget ? "figure drawn by the interactive control above"
+                                                  : "figure produced by the code above"));
     });
     document.querySelectorAll("[role=slider]:not([aria-label])").forEach(function (slider) {
       slider.setAttribute("aria-label", labelOf(slider));
@@ -39,6 +51,12 @@
     document.querySelectorAll("details.hide > summary[aria-label]").forEach(function (summary) {
       summary.removeAttribute("aria-label");  // the name is then the visible "Show code cell ..." text
     });
+    if (korean) {
+      document.querySelectorAll("[aria-label]").forEach(function (element) {
+        var name = element.getAttribute("aria-label");
+        if (KOREAN[name]) element.setAttribute("aria-label", KOREAN[name]);
+      });
+    }
     document.querySelectorAll("pre:not([tabindex])").forEach(function (pre) {
       if (pre.scrollWidth > pre.clientWidth || pre.scrollHeight > pre.clientHeight) {
         pre.setAttribute("tabindex", "0");  // a scrollable output must be reachable by keyboard
