@@ -12,10 +12,9 @@ from pathlib import Path
 
 import yaml
 
+from autograder.pipeline.translation import LOCALES, SOURCE_LANGUAGE, TRANSLATIONS  # noqa: F401 (re-exported)
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
-LOCALES = REPO_ROOT / "locales"
-SOURCE_LANGUAGE = "en"
-TRANSLATIONS = ("ko",)
 
 # Settings of _config.yml that name a path relative to the site's _static/ folder.
 STATIC_RELATIVE = ("mathjax_path", "html_js_files", "html_css_files", "nb_ipywidgets_js")

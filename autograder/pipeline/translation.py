@@ -153,13 +153,14 @@ def translate_code(source, catalog):
     return source
 
 
-def translate_notebook(notebook, catalog):
-    """A copy of the notebook whose prose, comments and messages are in the catalog's language."""
+def translate_notebook(notebook, catalog, answers=True):
+    """A copy of the notebook whose prose, comments and messages are in the catalog's language;
+    with answers=False, the answer cells are left as they are (a student's code)."""
     translated = copy.deepcopy(notebook)
     for cell in translated.cells:
         if cell.cell_type == "markdown":
             cell.source = translate_markdown(cell.source, catalog)
-        elif cell.cell_type == "code":
+        elif cell.cell_type == "code" and (answers or not is_answer_cell(cell)):
             cell.source = translate_code(cell.source, catalog)
     return translated
 
@@ -224,17 +225,10 @@ def translate_outputs(cell, language, assignment):
 
 def feedback_translation(notebook, assignment, language):
     """The autograded notebook as a student of that language reads it: the instructions, test
-    cells and messages translated; answers untouched."""
-    catalog = {
-        **load_catalog(language, exercise_catalog(assignment)),
-        **load_catalog(language, "grader"),
-    }
-    translated = copy.deepcopy(notebook)
+    cells and what they printed translated, and the grader's verdicts; answers untouched."""
+    catalog = {**load_catalog(language, exercise_catalog(assignment)), **load_catalog(language, "grader")}
+    translated = translate_notebook(notebook, catalog, answers=False)
     for cell in translated.cells:
-        if cell.cell_type == "markdown":
-            cell.source = translate_markdown(cell.source, catalog)
-        elif cell.cell_type == "code" and not is_answer_cell(cell):
-            cell.source = translate_code(cell.source, catalog)
         if cell.cell_type == "code":
             translate_outputs(cell, language, assignment)
     return translated
