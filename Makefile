@@ -45,7 +45,7 @@ test: setup chromium
 release: setup
 	$(PYTHON) -m autograder release
 
-notebooks: setup  # book/<chapter>.ipynb from the chapters' MyST (for Colab and the launch buttons)
+notebooks: setup  # book/<chapter>.ipynb and locales/<language>/book/<chapter>.ipynb from the chapters' MyST (the launch buttons)
 	$(PYTHON) scripts/chapter_notebooks.py
 
 mutants: setup  # mutation-test every assignment's hidden tests (all mutants; CI grades a sample)

@@ -7,11 +7,17 @@ import shutil
 import sys
 from pathlib import Path
 
+from fontTools.ttLib import TTFont
+
 from convnets.i18n import hangul_font
 
 ROOT = Path(__file__).resolve().parent.parent
 NODE_MODULES = ROOT / "node_modules"
 VENDOR = ROOT / "book" / "_offline" / "vendor"
+
+# Visual TrueType's source tables: of no use to a reader, and browsers refuse a font that has them
+# empty (Chromium: "OTS parsing error: TSI3: zero-length table"), which NanumGothic's are.
+FONT_EDITOR_TABLES = ("TSI0", "TSI1", "TSI2", "TSI3", "TSI5")
 
 COPIES = {
     "mathjax/es5": "mathjax",
@@ -33,10 +39,17 @@ def main():
             shutil.copytree(NODE_MODULES / source, destination, ignore=shutil.ignore_patterns("*.map"))
         else:
             shutil.copy2(NODE_MODULES / source, destination)
-    fonts = VENDOR / "fonts"
-    fonts.mkdir()
-    shutil.copy2(hangul_font(), fonts)
+    write_web_font(hangul_font(), VENDOR / "fonts")
     print(f"site assets copied to {VENDOR.relative_to(ROOT)}")
+
+
+def write_web_font(font_file, folder):
+    font = TTFont(font_file)
+    for table in FONT_EDITOR_TABLES:
+        if table in font:
+            del font[table]
+    folder.mkdir(parents=True, exist_ok=True)
+    font.save(folder / Path(font_file).name)
 
 
 if __name__ == "__main__":

@@ -172,3 +172,83 @@ def test_a_figure_is_drawn_in_korean_with_a_hangul_font(korean):
         assert matplotlib.rcParams["font.family"][0] == "NanumGothic"
         plt.close(figure)
     assert "NanumGothic" in {font.name for font in matplotlib.font_manager.fontManager.ttflist}
+
+
+# The chapters as Korean notebooks (what the Korean pages' launch buttons open)
+import page_translation  # noqa: E402
+from chapter_notebooks import as_notebook, chapter_sources, translated_path  # noqa: E402
+
+SAMPLE_CATALOG = {
+    "A paragraph that wraps over two lines.": "두 줄에 걸친 문단.",
+    "A heading": "제목",
+    "an item": "항목",
+    "cell": "칸",
+    "Answer": "답",
+    "Inside the dropdown, **bold** and $x$.": "드롭다운 안, **굵게**와 $x$.",
+}
+
+
+def test_markdown_is_translated_block_by_block_and_markup_kept():
+    source = "\n".join(
+        [
+            "## A heading",
+            "",
+            "A paragraph that wraps",
+            "over two lines.",
+            "",
+            "- an item",
+            "- not in the catalog",
+            "",
+            "| cell | cell |",
+            "| --- | --- |",
+            "",
+            ":::{dropdown} Answer",
+            ":class: note",
+            "Inside the dropdown, **bold**",
+            "and $x$.",
+            ":::",
+            "",
+            "```python",
+            "cell = 1  # an item",
+            "```",
+        ]
+    )
+    translated = page_translation.translate_markdown(source, SAMPLE_CATALOG).split("\n")
+    assert translated == [
+        "## 제목",
+        "",
+        "두 줄에 걸친 문단.",
+        "",
+        "- 항목",
+        "- not in the catalog",
+        "",
+        "| 칸 | 칸 |",
+        "| --- | --- |",
+        "",
+        ":::{dropdown} 답",
+        ":class: note",
+        "드롭다운 안, **굵게**와 $x$.",
+        ":::",
+        "",
+        "```python",
+        "cell = 1  # an item",
+        "```",
+    ]
+
+
+ENGLISH_RUN = re.compile(r"\b[A-Za-z][A-Za-z'-]*(?:[ ,;:]+[A-Za-z][A-Za-z'-]*){5,}")
+NOT_PROSE = re.compile(r"```.*?```|`[^`]*`|\$\$.*?\$\$|\$[^$]*\$|\([^()]*\)|\"[^\"]*\"|“[^”]*”|<[^>]*>", re.S)
+
+
+@pytest.mark.parametrize("source", chapter_sources(), ids=lambda path: path.stem)
+def test_korean_chapter_notebook_is_the_chapter_in_korean(source):
+    path = translated_path(source, "ko")
+    assert path.is_file() and path.read_text() == as_notebook(source, "ko"), "run `make notebooks`"
+    korean = json.loads(path.read_text())["cells"]
+    english = json.loads(source.with_suffix(".ipynb").read_text())["cells"]
+    assert "CONVNETS_LANGUAGE" in "".join(korean[0]["source"]), "the figures would be drawn in English"
+    assert [cell["source"] for cell in korean[1:] if cell["cell_type"] == "code"] == [
+        cell["source"] for cell in english if cell["cell_type"] == "code"
+    ], "the Korean notebook must run the very same code"
+    prose = NOT_PROSE.sub(" ", "\n".join("".join(cell["source"]) for cell in korean if cell["cell_type"] == "markdown"))
+    assert not ENGLISH_RUN.findall(prose), f"English left: {ENGLISH_RUN.findall(prose)[:3]}"

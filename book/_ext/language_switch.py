@@ -3,11 +3,14 @@
 English is the site's root, Korean its /ko/ folder (scripts/build_book.py), and both are built
 from the same sources, so a page and its sections have the same names in both: the link is the
 page's own path under the other root, and book/_offline/site-js/language-switch.js carries the
-reader's #section along when it is followed. The page also declares its counterpart to search
-engines (rel="alternate" hreflang).
+reader's #section along when it is followed. The link sits above the content, put there by
+templates/layout.html beside this file, which every page template extends (search and the
+general index included, whose templates ignore the page body). The page also declares its
+counterpart to search engines (rel="alternate" hreflang).
 """
 
 import html
+from pathlib import Path
 
 SOURCE_LANGUAGE = "en"
 TRANSLATION = "ko"
@@ -35,10 +38,15 @@ def switch_html(pagename, language):
 def add_switch(app, pagename, templatename, context, doctree):
     language = app.config.language or SOURCE_LANGUAGE
     other, address = counterpart(pagename, language)
-    context["body"] = switch_html(pagename, language) + context.get("body", "")
+    context["language_switch"] = switch_html(pagename, language)
     context["metatags"] = context.get("metatags", "") + f'<link rel="alternate" hreflang="{other}" href="{address}">\n'
 
 
+def add_templates(app, config):
+    config.templates_path = [*config.templates_path, str(Path(__file__).parent / "templates")]
+
+
 def setup(app):
+    app.connect("config-inited", add_templates)
     app.connect("html-page-context", add_switch)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -5,13 +5,15 @@ tells sphinx-book-theme about it (its `ipynb_source`), which adds the .ipynb ent
 
 When a chapter's outputs come from the execution cache, MyST-NB's copy in jupyter_execute/ has
 none (it writes the notebook it read, not the one it merged with the cache), so the outputs are
-taken from the cache here.
+taken from the cache here. On a translated build the notebook's Markdown is the page's
+(page_translation.py): a Korean page downloads a Korean notebook, with its Korean figures.
 """
 
 from pathlib import Path
 
 import nbformat
 from jupyter_cache import get_cache
+from page_translation import translated_chapter
 
 
 def executed_notebook(app, path):
@@ -31,7 +33,10 @@ def offer_notebook(app, pagename, templatename, context, doctree):
         return
     target = Path(app.outdir) / "_sources" / f"{pagename}.ipynb"
     target.parent.mkdir(parents=True, exist_ok=True)
-    nbformat.write(executed_notebook(app, written), target)
+    notebook = executed_notebook(app, written)
+    if app.config.language not in (None, "en"):
+        notebook = translated_chapter(notebook, pagename, app.config.language)
+    nbformat.write(notebook, target)
     context["ipynb_source"] = f"{pagename}.ipynb"
 
 
