@@ -6,6 +6,9 @@ the figures and explorers carry words, so a translated page runs the very same c
 CONVNETS_LANGUAGE set (convnets.i18n puts the figures' words into that language). The chapters'
 training runs once: `convnets.training.fit` replays, from <output>/_build/.runs, a run whose
 notebook code, inputs and random state are those of a run already done (convnets.run_cache).
+So the translations build after English, unless English runs no cell (every chapter's code is in
+its execution cache): then they build beside it, and a warm build of every language takes about
+as long as English alone (benchmarks/bench_book_build.py).
 
     python scripts/build_book.py [--path-output DIR] [--languages en ko] [--no-execute]
                                  [-- extra jupyter-book build options]
@@ -20,6 +23,9 @@ import sys
 from pathlib import Path
 
 from book_config import LOCALES, REPO_ROOT, SOURCE_LANGUAGE, TRANSLATIONS, language_config, write_config
+from chapter_notebooks import chapter_sources
+from jupyter_cache import get_cache
+from myst_nb.core.read import read_myst_markdown_notebook
 
 BIN = Path(sys.executable).parent
 
@@ -52,7 +58,22 @@ def drop_stale_outputs(folder, language):
     stamp.write_text(digest)
 
 
-def build(language, output, options, execute=True):
+def english_runs_no_cell(output):
+    """Whether every chapter's code is in the English execution cache (so it records no new training run)."""
+    folder = output / "_build" / ".jupyter_cache"
+    if not folder.is_dir():
+        return False
+    cache = get_cache(folder)
+    for source in chapter_sources():
+        try:
+            cache.match_cache_notebook(read_myst_markdown_notebook(source.read_text(), path=str(source)))
+        except KeyError:
+            return False
+    return True
+
+
+def start_build(language, output, options, execute=True, log=None):
+    """The language's `jupyter-book build`, started; its messages go to the log file if one is given."""
     folder = build_folder(output, language)
     config = language_config(language)
     if not execute:
@@ -67,13 +88,36 @@ def build(language, output, options, execute=True):
         "CONVNETS_UNTRANSLATED": str(untranslated_figure_words(output, language)),
     }
     command = [BIN / "jupyter-book", "build", REPO_ROOT, "--config", config_path, "--path-output", folder, *options]
-    completed = subprocess.run(command, env=environment)
-    if completed.returncode != 0:
-        sys.exit(f"The {language} build failed (exit status {completed.returncode}); its messages are above.")
+    if log is None:
+        return subprocess.Popen(command, env=environment)
+    with log.open("w") as file:
+        return subprocess.Popen(command, env=environment, stdout=file, stderr=subprocess.STDOUT)
+
+
+def finish_build(process, language, output, log=None):
+    returncode = process.wait()
+    if log is not None:
+        print(log.read_text(), end="", flush=True)
+    if returncode != 0:
+        sys.exit(f"The {language} build failed (exit status {returncode}); its messages are above.")
     if language != SOURCE_LANGUAGE:
         site = output / "_build" / "html" / language
         shutil.rmtree(site, ignore_errors=True)
-        shutil.copytree(folder / "_build" / "html", site)
+        shutil.copytree(build_folder(output, language) / "_build" / "html", site)
+
+
+def build(languages, output, options, execute=True):
+    """English first: the translations are copied into its site, and replay its training runs."""
+    languages = sorted(languages, key=lambda name: name != SOURCE_LANGUAGE)
+    if execute and SOURCE_LANGUAGE in languages and not english_runs_no_cell(output):
+        for language in languages:
+            finish_build(start_build(language, output, options), language, output)
+        return
+    logs = {language: output / "_build" / f"build-{language}.log" for language in languages[1:]}
+    (output / "_build").mkdir(parents=True, exist_ok=True)
+    started = [(start_build(name, output, options, execute, logs.get(name)), name) for name in languages]
+    for process, language in started:
+        finish_build(process, language, output, logs.get(language))
 
 
 def main(argv=None):
@@ -89,9 +133,7 @@ def main(argv=None):
     if unknown:
         known = ", ".join([SOURCE_LANGUAGE, *TRANSLATIONS])
         parser.error(f"no catalogs for {', '.join(sorted(unknown))}: the languages are {known}")
-    # English first: the translations are copied into its site, and replay its training runs
-    for language in sorted(arguments.languages, key=lambda name: name != SOURCE_LANGUAGE):
-        build(language, arguments.path_output.resolve(), arguments.options, execute=not arguments.no_execute)
+    build(arguments.languages, arguments.path_output.resolve(), arguments.options, execute=not arguments.no_execute)
 
 
 if __name__ == "__main__":

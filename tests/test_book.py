@@ -240,7 +240,9 @@ def test_backprop_checks_its_gradients_against_autograd_and_numerically(site):
     assert set(sweep) == {"centred", "one-sided"}, sweep
     (best, best_h, tiny, default, large, shrink), one_sided = sweep["centred"], sweep["one-sided"]
     assert 1e-7 <= best_h <= 1e-3 and best < 1e-8, sweep  # the truncation/rounding trade-off has its minimum
-    assert tiny > 100 * best and large > 100 * best and default < 10 * best, sweep  # and rises on both sides
+    # the usual h = 1e-5 is accurate, and the error rises far above it on both sides (the minimum
+    # itself is a lucky cancellation whose size varies between machines)
+    assert default < 1e-8 and tiny > 100 * default and large > 100 * default, sweep
     assert 70 <= shrink <= 130 and 7 <= one_sided[5] <= 13, sweep  # errors O(h^2) and O(h)
     assert one_sided[1] < best_h and one_sided[0] > 10 * best and one_sided[3] > 1000 * default, sweep
     assert "autograd, tied elements: [1.0, 0.0] ; centred differences: [0.5, 0.5]" in page

@@ -41,6 +41,8 @@ def offer_notebook(app, pagename, templatename, context, doctree):
 
 
 def setup(app):
-    # before sphinx-book-theme builds the header buttons (priority 501)
+    # before sphinx-book-theme builds the header buttons (priority 501), and again after them:
+    # its launch buttons copy MyST-NB's notebook over ours (without the cached outputs and the translation)
     app.connect("html-page-context", offer_notebook, priority=450)
+    app.connect("html-page-context", offer_notebook, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
