@@ -252,3 +252,24 @@ def test_korean_chapter_notebook_is_the_chapter_in_korean(source):
     ], "the Korean notebook must run the very same code"
     prose = NOT_PROSE.sub(" ", "\n".join("".join(cell["source"]) for cell in korean if cell["cell_type"] == "markdown"))
     assert not ENGLISH_RUN.findall(prose), f"English left: {ENGLISH_RUN.findall(prose)[:3]}"
+
+
+def test_translations_build_beside_english_only_when_english_runs_no_cell(tmp_path):
+    """scripts/build_book.py builds the Korean book beside the English one only when every
+    chapter's code is in the English execution cache, so a Korean run never misses an English
+    training run it should replay."""
+    from build_book import english_runs_no_cell
+    from jupyter_cache import get_cache
+    from jupyter_cache.base import CacheBundleIn
+    from myst_nb.core.read import read_myst_markdown_notebook
+
+    assert not english_runs_no_cell(tmp_path), "no cache yet: English executes"
+    cache = get_cache(tmp_path / "_build" / ".jupyter_cache")
+    sources = chapter_sources()
+    for source in sources[1:]:
+        notebook = read_myst_markdown_notebook(source.read_text(), path=str(source))
+        cache.cache_notebook_bundle(CacheBundleIn(notebook, str(source)), check_validity=False)
+    assert not english_runs_no_cell(tmp_path), f"{sources[0].name} is not cached"
+    notebook = read_myst_markdown_notebook(sources[0].read_text(), path=str(sources[0]))
+    cache.cache_notebook_bundle(CacheBundleIn(notebook, str(sources[0])), check_validity=False)
+    assert english_runs_no_cell(tmp_path)
