@@ -125,9 +125,9 @@ def class_run(tmp_path_factory):
         "--grading-folder",
         str(out),
         "--cell-timeout",
-        "10",  # a fork bomb forks 255 copies of its kernel: seconds on two busy cores
+        "20",  # a fork bomb forks 255 copies of its kernel: 10 s and more on two busy cores
         "--timeout",
-        "60",
+        "90",
         "--memory-limit",
         "3",
     )
