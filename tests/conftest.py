@@ -1,14 +1,15 @@
 from functools import cache
 
 import pytest
+from helpers.book_build import start_in_background
 from helpers.class_grading import grade_class
 
 # With `pytest -n 2 --dist loadgroup` (the default, pyproject.toml) each group runs on one worker:
 # the tests of one assignment's class grading form a group (it is graded once), every other
-# module is a group of its own (so that its fixtures, the book build among them, run once).
-# Heaviest first, so that the two workers finish together.
+# module is a group of its own (so that its fixtures run once). Heaviest first, so that the two
+# workers finish together; the book's tests once its build (started with the run, in the
+# background) has had time to finish.
 HEAVIEST_FIRST = [
-    "test_book.py",
     "class-alexnet",
     "class-vgg",
     "class-lenet",
@@ -19,6 +20,7 @@ HEAVIEST_FIRST = [
     "class-conv_numpy",
     "class-conv_backward",
     "class-batchnorm",
+    "test_book.py",
     "test_cluster.py",
     "test_resume.py",
     "test_jupyterlab.py",
@@ -35,6 +37,10 @@ def group_of(item):
 def pytest_itemcollected(item):  # marked as collected, before pytest-xdist reads the marks
     item.stash[GROUP] = group_of(item)
     item.add_marker(pytest.mark.xdist_group(item.stash[GROUP]))
+
+
+def pytest_collection_finish(session):
+    start_in_background(session)
 
 
 def pytest_collection_modifyitems(items):

@@ -5,11 +5,8 @@ import html
 import html.parser
 import http.server
 import json
-import os
 import re
 import shutil
-import subprocess
-import sys
 import threading
 import urllib.parse
 from pathlib import Path
@@ -18,11 +15,11 @@ from statistics import mean
 import nbformat
 import pytest
 from helpers.answers import describe_leaks, leaked_answers, readable_text
+from helpers.book_build import LAUNCH_ENV, BookBuild, shared_folder
 from helpers.chapters import CHAPTERS, chapter_exercises
 from helpers.hidden_tests import distinctive_hidden_lines
 
 from autograder.assignments import EXERCISES_DIR, REPO_ROOT, assignment_names, is_from_scratch
-from autograder.grading import math_threads
 from autograder.pipeline.translation import release_languages
 
 EXERCISES = chapter_exercises()
@@ -30,33 +27,14 @@ LANGUAGES = {"en": "", "ko": "ko/"}  # where each language's pages are on the si
 LAUNCHED = {"en": "", "ko": "locales/ko/"}  # where its chapter notebooks are in the repository
 EXTERNAL = re.compile(r"""<(script|link|img|iframe|source)\b[^>]*\b(src|href)=["'](https?:)?//""", re.I)
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-# The deployment's repository and hub (book/_ext/launch_links.py); the test build uses these.
-LAUNCH_ENV = {
-    "COURSE_REPOSITORY_URL": "https://github.com/convnets-course/convnets-from-scratch",
-    "COURSE_JUPYTERHUB_URL": "https://hub.example.edu",
-}
-
-# The build shares the cores with the grading tests on the other pytest worker: PyTorch with a
-# thread per core would then wait on busy cores at every parallel step (ten times slower, measured).
-ONE_THREAD = math_threads(1)
-
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    """A fresh build of the book in both languages (every cell executed), warnings treated as errors."""
-    output = tmp_path_factory.mktemp("book")
-    completed = subprocess.run(
-        [sys.executable, str(REPO_ROOT / "scripts" / "build_book.py"), "--path-output", str(output)]
-        + ["--", "--warningiserror", "--keep-going", "--all"],
-        capture_output=True,
-        text=True,
-        timeout=2400,
-        env={**os.environ, **LAUNCH_ENV, **ONE_THREAD},
-    )
-    assert completed.returncode == 0, completed.stdout[-4000:] + completed.stderr[-4000:]
-    return output / "_build" / "html"
+def site(request):
+    """A fresh build of the book in both languages (every cell executed), warnings treated as
+    errors: the one started in the background when the run began (helpers/book_build.py)."""
+    return BookBuild(shared_folder(request.config)).wait()
 
 
 def test_every_chapter_is_built_and_executed(site):

@@ -1,6 +1,7 @@
 """exercises/ is exactly what nbgrader generates from solutions/, and holds no hidden test."""
 
 import json
+from functools import cache
 
 import nbformat
 import pytest
@@ -17,13 +18,25 @@ PYTORCH_ASSIGNMENTS = ["alexnet", "conv1x1", "googlenet", "lenet", "resnet", "vg
 RELEASES = [(a, language) for a in assignment_names() for language in [None, *release_languages(a)]]
 
 
+@pytest.fixture(scope="module")
+def fresh_release(tmp_path_factory):
+    """fresh_release(assignment) -> a folder holding the assignment's release and its
+    translations, generated once for all of them."""
+
+    @cache
+    def generate(assignment):
+        return generate_release(assignment, tmp_path_factory.mktemp(f"release-{assignment}"), record=False)
+
+    return generate
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("assignment,language", RELEASES)
-def test_committed_release_equals_a_fresh_generation(tmp_path, assignment, language):
-    fresh = generate_release(assignment, tmp_path, record=False)
+def test_committed_release_equals_a_fresh_generation(fresh_release, assignment, language):
+    fresh = fresh_release(assignment)
     committed = EXERCISES_DIR / assignment
     if language:  # its translation: exercises/<language>/<assignment>
-        fresh, committed = tmp_path / language / assignment, EXERCISES_DIR / language / assignment
+        fresh, committed = fresh.parent / language / assignment, EXERCISES_DIR / language / assignment
     fresh_files = sorted(p.relative_to(fresh) for p in fresh.rglob("*") if p.is_file())
     committed_files = sorted(p.relative_to(committed) for p in committed.rglob("*") if p.is_file())
     assert fresh_files == committed_files

@@ -16,6 +16,8 @@ from nbformat.v4 import new_output
 from nbgrader.preprocessors import Execute
 from traitlets import Integer
 
+from .kernel_replies import install as read_replies_without_missed_wake_ups
+
 KERNEL_DIED = "KernelDied"
 
 
@@ -25,6 +27,7 @@ class RecoveringExecute(Execute):
     )
 
     def preprocess(self, nb, resources=None, km=None):
+        read_replies_without_missed_wake_ups()
         NotebookClient.__init__(self, nb, km)
         self.reset_execution_trackers()
         self._check_assign_resources(resources)
