@@ -4,27 +4,31 @@ import pytest
 from helpers.book_build import start_in_background
 from helpers.class_grading import grade_class
 
-# With `pytest -n 2 --dist loadgroup` (the default, pyproject.toml) each group runs on one worker:
-# the tests of one assignment's class grading form a group (it is graded once), every other
-# module is a group of its own (so that its fixtures run once). Heaviest first, so that the two
-# workers finish together; the book's tests once its build (started with the run, in the
-# background) has had time to finish.
+# With `pytest -n 2 --dist loadgroup --no-loadscope-reorder` (the default, pyproject.toml) each
+# group runs on one worker, in this order: the tests of one assignment's class grading form a
+# group (it is graded once), every other module is a group of its own (so that its fixtures run
+# once). Heaviest first, so that the two workers finish together. The book's tests come last and
+# in no group, spread over both workers: they read the site that the build started with the run
+# (helpers/book_build.py) makes in the background meanwhile.
 HEAVIEST_FIRST = [
     "class-alexnet",
     "class-vgg",
     "class-lenet",
     "class-resnet",
-    "class-googlenet",
     "test_autograder_cli.py",
+    "class-googlenet",
     "class-conv1x1",
     "class-conv_numpy",
     "class-conv_backward",
     "class-batchnorm",
-    "test_book.py",
     "test_cluster.py",
     "test_resume.py",
+    "test_release.py",
+    "test_run_cache.py",
+    "test_kernel_server.py",
     "test_jupyterlab.py",
 ]
+SPREAD_LAST = "test_book.py"
 GROUP = pytest.StashKey[str]()
 
 
@@ -36,7 +40,8 @@ def group_of(item):
 
 def pytest_itemcollected(item):  # marked as collected, before pytest-xdist reads the marks
     item.stash[GROUP] = group_of(item)
-    item.add_marker(pytest.mark.xdist_group(item.stash[GROUP]))
+    if item.stash[GROUP] != SPREAD_LAST:
+        item.add_marker(pytest.mark.xdist_group(item.stash[GROUP]))
 
 
 def pytest_collection_finish(session):
@@ -45,7 +50,9 @@ def pytest_collection_finish(session):
 
 def pytest_collection_modifyitems(items):
     rank = {group: index for index, group in enumerate(HEAVIEST_FIRST)}
-    items.sort(key=lambda item: rank.get(item.stash[GROUP], len(rank)))
+    unlisted = len(rank)
+    rank[SPREAD_LAST] = unlisted + 1
+    items.sort(key=lambda item: rank.get(item.stash[GROUP], unlisted))
 
 
 @pytest.fixture(scope="session")
