@@ -87,6 +87,6 @@ def test_the_checks_see_imports():
 def test_the_tests_run_in_their_groups(request):
     """Under `pytest -n 2 --dist loadgroup` (the default) a test's node id carries its group, or the
     groups are ignored and each class grading and the book build run on both workers."""
-    if not request.config.getvalue("loadgroup"):
+    if not getattr(request.config.option, "loadgroup", False):  # set by pytest-xdist for --dist loadgroup
         pytest.skip("run without pytest-xdist's --dist loadgroup (-n 0)")
     assert request.node.nodeid.endswith("@test_architecture.py"), request.node.nodeid
