@@ -52,11 +52,11 @@ class BookBuild:
         return self.output / "_build" / "html"
 
     def start(self):
-        """Start the build unless another worker did; returns whether this call started it."""
+        """Start the build, unless another worker did."""
         try:
             self.folder.mkdir(parents=True)
         except FileExistsError:
-            return False
+            return
         command = [sys.executable, str(REPO_ROOT / "scripts" / "build_book.py"), "--path-output", str(self.output)]
         command += ["--", "--warningiserror", "--keep-going", "--all"]
         tester = os.getpid()
@@ -69,7 +69,6 @@ class BookBuild:
                 preexec_fn=lambda: die_with_parent(tester),
             )
         threading.Thread(target=self._record_exit, args=(process,), daemon=True).start()
-        return True
 
     def _record_exit(self, process):
         try:
