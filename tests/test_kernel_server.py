@@ -303,3 +303,15 @@ def test_without_a_server_the_stand_in_says_so(tmp_path, monkeypatch, capfd):
         assert "no kernel server answers" in capfd.readouterr().err
     finally:
         manager.shutdown_kernel(now=True)
+
+
+def test_a_forked_kernel_grades_at_the_servers_niceness_in_a_session_of_its_own(sandbox):
+    folder, runtime, server = sandbox
+    niceness = os.getpriority(os.PRIO_PROCESS, server.pid) + 4
+    os.setpriority(os.PRIO_PROCESS, server.pid, niceness)  # as if the grader ran under `nice`
+    with started_kernel(folder, runtime) as kernel:
+        pid = kernel.value("__import__('os').getpid()")
+        assert os.getsid(pid) == pid, "the kernel shares a session with the grader"
+        assert os.getpriority(os.PRIO_PROCESS, pid) == niceness
+        with open(f"/proc/{pid}/autogroup") as autogroup:  # how Linux weighs the session against others
+            assert autogroup.read().split()[-1] == str(niceness)

@@ -27,7 +27,7 @@ import tempfile
 from . import landlock
 from .cgroups import enter_kernel_cgroup
 from .imports import RefusedImports
-from .lifetime import die_with_parent
+from .lifetime import die_with_parent, keep_niceness_in_own_session
 
 CLONE_NEWNET = 0x40000000
 
@@ -149,6 +149,7 @@ def become(stand_in_fds, request, policy, server_pid):
     """The forked child's life once the server's sockets are closed: returns its exit status."""
     die_with_parent(server_pid)
     os.setsid()  # a process group of its own, which signals and the final kill reach
+    keep_niceness_in_own_session()
     take_over(stand_in_fds, request["cwd"], request["env"])
     own_network_namespace()
     confine(policy, request["connection_file"])

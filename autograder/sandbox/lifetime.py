@@ -1,10 +1,13 @@
-"""What every process the grader starts is given: death with the process that started it, and a
-cap on its writable memory that the processes it starts inherit."""
+"""What every process the grader starts is given: death with the process that started it, its
+priority kept when it starts a session of its own, and a cap on its writable memory that the
+processes it starts inherit."""
 
 import ctypes
+import errno
 import os
 import resource
 import signal
+import time
 
 PR_SET_PDEATHSIG = 1
 
@@ -20,9 +23,33 @@ def die_with_parent(parent):
         os.kill(os.getpid(), signal.SIGKILL)
 
 
+def keep_niceness_in_own_session(tries=20):
+    """Give the session that the calling process leads the niceness of the process itself.
+
+    Linux (with autogroups, the default) shares the cores between sessions first and applies
+    `nice` only within a session, so an nbgrader process or kernel that starts a session of its
+    own would grade at full weight beside everything else on the machine, however niced the
+    grader is. Linux accepts one such change every tenth of a second from unprivileged
+    processes, hence the retries. Without autogroups there is nothing to do; a process that
+    leads no session shares its starter's, whose niceness is not its to change."""
+    if os.getsid(0) != os.getpid():
+        return
+    niceness = os.getpriority(os.PRIO_PROCESS, 0)
+    for _ in range(tries):
+        try:
+            with open("/proc/self/autogroup", "w") as file:
+                file.write(str(niceness))
+            return
+        except OSError as error:
+            if error.errno != errno.EAGAIN:
+                return
+            time.sleep(0.02)
+
+
 def child_setup(limit_bytes):
-    """A preexec_fn: the child dies with the grader, and with limit_bytes its writable memory is
-    capped (the kernels it starts inherit the cap).
+    """A preexec_fn: the child dies with the grader, keeps the grader's niceness in a session of its
+    own (start_new_session), and with limit_bytes its writable memory is capped (the kernels it
+    starts inherit the cap).
 
     RLIMIT_DATA (heap and private writable mappings) rather than RLIMIT_AS: CUDA reserves tens of
     GiB of address space it never uses, which an address-space cap would refuse.
@@ -31,6 +58,7 @@ def child_setup(limit_bytes):
 
     def apply():
         die_with_parent(grader)
+        keep_niceness_in_own_session()
         if limit_bytes:
             resource.setrlimit(resource.RLIMIT_DATA, (limit_bytes, limit_bytes))
 

@@ -1,0 +1,47 @@
+"""What the grader gives every process it starts (autograder/sandbox/lifetime.py): its niceness
+kept when the process starts a session of its own, which Linux otherwise schedules at full
+weight beside the grader's (autogroups)."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from autograder.assignments import REPO_ROOT
+
+pytestmark = pytest.mark.skipif(
+    not Path("/proc/self/autogroup").exists(), reason="this Linux shares its cores without autogroups"
+)
+
+PROBE = "import os; print(os.getpriority(os.PRIO_PROCESS, 0), open('/proc/self/autogroup').read().split()[-1])"
+
+
+def run_from_niced_grader(new_session):
+    """(the child's niceness, its session's niceness, the grader's session's niceness after the
+    child ran), with the grader 3 nicer than this test and the child started as run_nbgrader does."""
+    grader = f"""
+import os, subprocess, sys
+from autograder.sandbox.lifetime import child_setup
+os.nice(3)
+subprocess.run([sys.executable, "-c", {PROBE!r}], start_new_session={new_session},
+               preexec_fn=child_setup(None), check=True)
+print(open("/proc/self/autogroup").read().split()[-1])
+"""
+    printed = subprocess.run(
+        [sys.executable, "-c", grader], cwd=REPO_ROOT, capture_output=True, text=True, check=True
+    ).stdout
+    return [int(word) for word in printed.split()]
+
+
+def test_a_child_in_a_session_of_its_own_keeps_the_graders_niceness():
+    child, child_session, _ = run_from_niced_grader(new_session=True)
+    assert child == os.getpriority(os.PRIO_PROCESS, 0) + 3
+    assert child_session == child
+
+
+def test_a_child_in_the_graders_session_leaves_that_sessions_niceness_alone():
+    before = int(Path("/proc/self/autogroup").read_text().split()[-1])
+    _, child_session, grader_session = run_from_niced_grader(new_session=False)
+    assert child_session == grader_session == before
