@@ -21,6 +21,11 @@ from .libraries import (
 from .submissions import release_answers, solution_answers, write_submission
 
 MUTANT_SAMPLE = 3  # per assignment; `python -m autograder mutants` grades them all
+# No submission of the libraries hangs, and the limits are tested elsewhere (test_autograder_cli):
+# here a cell limit is only a way to fail a right answer on a slow day. During the test run each
+# kernel gets about a sixth of a core (two workers grade three notebooks each on the core the book
+# build leaves them), and the AlexNet solution's last cell then took more than the default 60 s.
+CELL_LIMIT = 300
 
 
 TRANSLATED = "ko"  # the class also hands in the solution and the first wrong answer on the Korean release
@@ -81,5 +86,7 @@ def write_class(submitted, assignment):
 
 def grade_class(assignment, staging, grading_folder):
     mutants = write_class(staging, assignment)
-    results = grade_assignment(assignment, staging, grading_folder, Limits(cell_timeout=60), progress=lambda line: None)
+    results = grade_assignment(
+        assignment, staging, grading_folder, Limits(cell_timeout=CELL_LIMIT), progress=lambda line: None
+    )
     return ClassGrades(grading_folder, {result.student: result for result in results}, mutants)
