@@ -181,7 +181,7 @@ def test_comparisons_over_seeds_print_their_ranges(site):
         )
     }
     assert set(losses) == {"no batch norm", "batch norm", "batch norm+noise"}, losses
-    assert losses["no batch norm"][0] > 3 * losses["batch norm"][1], losses  # "several times lower", every seed
+    assert losses["no batch norm"][0] > 2 * losses["batch norm"][1], losses  # "less than half as high", every seed
     assert losses["no batch norm"][0] > 2 * losses["batch norm+noise"][1], losses  # noise: still far better
     accuracies = {
         name: [float(value) for value in values.split("%, ")]
