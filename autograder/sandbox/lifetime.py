@@ -23,6 +23,18 @@ def die_with_parent(parent):
         os.kill(os.getpid(), signal.SIGKILL)
 
 
+def session_niceness(pid="self"):
+    """The niceness by which Linux weighs the session of process `pid` against other sessions,
+    or None where autogroups do not apply: a kernel without them, or a container whose cpu
+    cgroup holds the process (then /proc/PID/autogroup reads empty and `nice` works as usual)."""
+    try:
+        with open(f"/proc/{pid}/autogroup") as file:
+            words = file.read().split()
+    except OSError:
+        return None
+    return int(words[-1]) if words else None
+
+
 def keep_niceness_in_own_session(tries=20):
     """Give the session that the calling process leads the niceness of the process itself.
 
@@ -32,7 +44,7 @@ def keep_niceness_in_own_session(tries=20):
     grader is. Linux accepts one such change every tenth of a second from unprivileged
     processes, hence the retries. Without autogroups there is nothing to do; a process that
     leads no session shares its starter's, whose niceness is not its to change."""
-    if os.getsid(0) != os.getpid():
+    if os.getsid(0) != os.getpid() or session_niceness() is None:
         return
     niceness = os.getpriority(os.PRIO_PROCESS, 0)
     for _ in range(tries):
