@@ -10,6 +10,7 @@ import signal
 import time
 
 PR_SET_PDEATHSIG = 1
+AUTOGROUP = "/proc/{pid}/autogroup"  # a process's session's weight against other sessions
 
 
 def die_with_parent(parent):
@@ -28,7 +29,7 @@ def session_niceness(pid="self"):
     or None where autogroups do not apply: a kernel without them, or a container whose cpu
     cgroup holds the process (then /proc/PID/autogroup reads empty and `nice` works as usual)."""
     try:
-        with open(f"/proc/{pid}/autogroup") as file:
+        with open(AUTOGROUP.format(pid=pid)) as file:
             words = file.read().split()
     except OSError:
         return None
@@ -49,7 +50,7 @@ def keep_niceness_in_own_session(tries=20):
     niceness = os.getpriority(os.PRIO_PROCESS, 0)
     for _ in range(tries):
         try:
-            with open("/proc/self/autogroup", "w") as file:
+            with open(AUTOGROUP.format(pid="self"), "w") as file:
                 file.write(str(niceness))
             return
         except OSError as error:
