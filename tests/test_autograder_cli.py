@@ -197,6 +197,21 @@ def test_a_memory_bomb_hits_the_cap_and_the_rest_is_graded(class_run):
     assert 0 < float(bomb["score"]) < 14
 
 
+def test_without_the_sandbox_the_same_code_earns_the_same_cell_scores(class_run, tmp_path):
+    """--no-sandbox (for machines without Landlock, e.g. a GPU host) grades with the same
+    pipeline: a wrong answer scores cell by cell as in the sandboxed run, the right one in full."""
+    _, sandboxed, _ = class_run
+    submitted = tmp_path / "submitted"
+    write_submission(submitted, "ada", ASSIGNMENT, solution_answers(ASSIGNMENT))
+    write_submission(submitted, "bob", ASSIGNMENT, patched_answers(ASSIGNMENT, {"conv2d_naive": WRONG_STRIDE}))
+    out = tmp_path / "grading"
+    completed = run_cli("grade", ASSIGNMENT, str(submitted), "--grading-folder", str(out), "--no-sandbox")
+    assert completed.returncode == 0, completed.stderr
+    assert cell_scores(out, ASSIGNMENT, "bob") == cell_scores(sandboxed, ASSIGNMENT, "bob")
+    assert submission_score(out, ASSIGNMENT, "bob") == 11
+    assert all(score == most for score, most in cell_scores(out, ASSIGNMENT, "ada").values())
+
+
 def test_a_failed_regrade_leaves_no_stale_score(class_run, tmp_path):
     _, out, _ = class_run
     assert submission_score(out, ASSIGNMENT, "ada") == 14
