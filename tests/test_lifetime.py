@@ -61,7 +61,7 @@ def autogroup_file(tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize("content, niceness", [("/autogroup-12 nice 7\n", 7), ("", None)])
-def test_a_sessions_niceness_is_none_where_its_autogroup_file_reads_empty(autogroup_file, content, niceness):
+def test_a_sessions_niceness_is_read_from_its_autogroup_file_none_if_empty(autogroup_file, content, niceness):
     autogroup_file.write_text(content)
     assert session_niceness() == niceness
 
