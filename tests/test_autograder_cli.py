@@ -243,7 +243,8 @@ def test_a_fork_bomb_is_capped_and_cleaned_up(class_run):
 
 def test_student_code_has_no_network_and_no_files_outside_its_folder(class_run):
     _, out, rows = class_run
-    assert float(rows["snoop"]["score"]) == 14 and "refers to source" in rows["snoop"]["flags"]
+    snoop = rows["snoop"]
+    assert float(snoop["score"]) == 14 and "refers to source" in snoop["flags"], snoop
     notebook = (out / "autograded" / "snoop" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").read_text()
     for probe in ("network", "dns", "read source", "read gradebook", "read solutions", "write outside", "write beside"):
         assert f"{probe} denied" in notebook, probe

@@ -17,6 +17,7 @@ from jupyter_client import KernelManager
 import convnets
 from autograder.assignments import allowed_modules, forbidden_packages
 from autograder.nbgrader_cli import child_environment
+from autograder.sandbox.cgroups import MAX_PROCESSES, kill_cgroup
 from autograder.sandbox.kernelspec import KERNEL_NAME, install_kernel, kernel_server, server_log, socket_name
 from autograder.sandbox.lifetime import session_niceness
 
@@ -27,11 +28,14 @@ WORK = "autograded/student/conv_numpy"  # where nbgrader runs a notebook, inside
 def sandbox_of(assignment, folder, monkeypatch):
     """(a grading folder with the assignment's kernelspec, its runtime folder, the kernel server)."""
     (folder / WORK).mkdir(parents=True)
-    _, env, _, runtime = install_kernel(folder, forbidden_packages(assignment), allowed_modules(assignment))
+    _, env, cgroup, runtime = install_kernel(folder, forbidden_packages(assignment), allowed_modules(assignment))
     for name, value in env.items():
         monkeypatch.setenv(name, value)
-    with kernel_server(runtime, child_environment(env)) as server:
-        yield folder, runtime, server
+    try:
+        with kernel_server(runtime, child_environment(env)) as server:
+            yield folder, runtime, server
+    finally:
+        kill_cgroup(cgroup)
 
 
 @pytest.fixture
@@ -292,9 +296,83 @@ def test_a_kernel_and_what_it_started_die_with_its_stand_in(kernel):
     assert gone(child), "a process the kernel started outlived it"
 
 
+FORK_BOMB = """
+import os, time
+children = 0
+try:
+    while True:
+        if os.fork() == 0:
+            os.setsid()  # out of the kernel's process group: only its cgroup holds it
+            time.sleep(600)
+            os._exit(0)
+        children += 1
+except OSError:
+    pass
+print(children)
+"""
+THREADS = """
+import threading
+stop = threading.Event()
+started = 0
+try:
+    for _ in range({count}):
+        threading.Thread(target=stop.wait).start()
+        started += 1
+finally:
+    stop.set()
+print(started)
+"""
+
+
+def test_after_a_fork_bomb_the_next_kernel_has_its_whole_process_allowance(sandbox):
+    """What a fork bomb left is killed and reaped before the workspace's next kernel runs: a killed
+    process counts against the cap until it is reaped, and the next student's kernel would start
+    with no room for its own threads (it died before answering, or a cell failed)."""
+    folder, runtime, _ = sandbox
+    with started_kernel(folder, runtime) as bomb:
+        printed, error = bomb.run(FORK_BOMB)
+        assert error is None and int(printed) > MAX_PROCESSES // 2, (printed, error)
+    with started_kernel(folder, runtime) as after:
+        printed, error = after.run(THREADS.format(count=MAX_PROCESSES // 2))
+    assert (printed.strip(), error) == (str(MAX_PROCESSES // 2), None)
+
+
+ORPHAN = """
+import os, time
+readable, writable = os.pipe()
+if os.fork() == 0:
+    grandchild = os.fork()
+    if grandchild == 0:
+        time.sleep(300)
+        os._exit(0)
+    os.write(writable, str(grandchild).encode())
+    os._exit(0)
+os.wait()
+orphan = int(os.read(readable, 32))
+"""
+
+
+def parent_of(pid):
+    with open(f"/proc/{pid}/status") as status:
+        return int(next(line for line in status if line.startswith("PPid:")).split()[1])
+
+
+def test_the_server_adopts_and_reaps_what_a_kernel_leaves(sandbox, kernel):
+    """Not the machine's init, which may reap late or never (a container's): until then a
+    killed process still counts against the workspace's process cap."""
+    _, _, server = sandbox
+    orphan = kernel.value("orphan", setup=ORPHAN)
+    assert parent_of(orphan) == server.pid
+    os.kill(orphan, signal.SIGKILL)
+    deadline = time.monotonic() + 10
+    while os.path.exists(f"/proc/{orphan}") and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not os.path.exists(f"/proc/{orphan}"), "the orphan's zombie was not reaped"
+
+
 def test_without_a_server_the_stand_in_says_so(tmp_path, monkeypatch, capfd):
     (tmp_path / WORK).mkdir(parents=True)
-    _, env, _, runtime = install_kernel(tmp_path, ())
+    _, env, cgroup, runtime = install_kernel(tmp_path, ())
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     manager = KernelManager(kernel_name=KERNEL_NAME, transport="ipc", ip=str(runtime / "ipc"))
@@ -304,6 +382,7 @@ def test_without_a_server_the_stand_in_says_so(tmp_path, monkeypatch, capfd):
         assert "no kernel server answers" in capfd.readouterr().err
     finally:
         manager.shutdown_kernel(now=True)
+        kill_cgroup(cgroup)
 
 
 def test_a_forked_kernel_grades_at_the_servers_niceness_in_a_session_of_its_own(sandbox):

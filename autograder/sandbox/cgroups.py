@@ -51,13 +51,24 @@ def kill_cgroup(path):
         pass
 
 
+def wait_until_reaped(path, seconds=10):
+    """Wait until no process of pids cgroup `path` is left, zombies included: a killed process
+    leaves cgroup.procs at once but counts against pids.max until its parent reaps it."""
+    charged = Path(path, "pids.current")  # absent where the pids controller is not enabled here
+    deadline = time.monotonic() + seconds
+    while charged.exists() and int(charged.read_text()) > 0 and time.monotonic() < deadline:
+        time.sleep(0.01)
+
+
 def enter_kernel_cgroup(workspace_cgroup, pid):
     """Put process `pid` (a kernel) in a capped cgroup of its own under the workspace's, after
-    killing what the previous kernel of this workspace left running: kernels of one workspace
-    run one after another, so a student's leftover processes never meet the next student."""
+    killing what the previous kernel of this workspace left running and waiting for it to be
+    reaped: kernels of one workspace run one after another, so a student's leftover processes
+    never meet the next student, nor take the room the next kernel's threads need."""
     for entry in os.scandir(workspace_cgroup):
         if entry.is_dir():
             kill_cgroup(entry.path)
+    wait_until_reaped(workspace_cgroup)
     own = os.path.join(workspace_cgroup, f"kernel-{pid}")
     os.mkdir(own)
     with open(os.path.join(own, "pids.max"), "w") as handle:

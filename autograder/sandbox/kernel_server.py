@@ -17,11 +17,13 @@ user, for a folder under the workspace's autograded/.
 The server keeps each stand-in's connection and a pidfd of its kernel: when the stand-in goes
 away (jupyter_client killed it, nbgrader ended) the server kills the kernel's process group,
 and when the kernel exits the server reaps it, kills what is left of its group and sends its
-exit status to the stand-in. It reads no student file; each child confines itself (kernel.py)
-before it runs student code.
+exit status to the stand-in. It is also the subreaper of what its kernels start, and reaps what
+they leave behind as soon as it exits. It reads no student file; each child confines itself
+(kernel.py) before it runs student code.
 """
 
 import argparse
+import ctypes
 import importlib
 import json
 import os
@@ -50,6 +52,7 @@ KERNEL_MODULES = (
 )
 REQUEST_BYTES = 1 << 20
 REQUEST_TIMEOUT = 10  # seconds a connected stand-in has to send its request
+PR_SET_CHILD_SUBREAPER = 36
 
 
 def log(message):
@@ -104,6 +107,14 @@ class Kernel:
     stand_in: socket.socket
 
 
+def drain(fd):
+    try:
+        while os.read(fd, 4096):
+            pass
+    except BlockingIOError:
+        pass
+
+
 def kill_group(pid):
     """Every process of the kernel's group (it leads one once it has called setsid)."""
     try:
@@ -120,12 +131,26 @@ def kill_kernel(found):
         pass
 
 
+def adopt_orphans():
+    """Become the parent of every process a kernel leaves when it dies (a fork bomb's children),
+    rather than the machine's init, which may reap them late or never (a container's): until it
+    is reaped, a killed process counts against the workspace's process cap. Returns a pipe (read
+    end, write end) that a byte arrives on whenever a child has exited."""
+    ctypes.CDLL(None).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+    readable, writable = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
+    signal.signal(signal.SIGCHLD, lambda *_: None)  # a handler of Python's, so that the byte is written
+    signal.set_wakeup_fd(writable)
+    return readable, writable
+
+
 class Server:
     def __init__(self, listener, policy):
         self.listener, self.policy, self.pid = listener, policy, os.getpid()
         self.by_fd = {}  # a kernel's pidfd and its stand-in's connection -> the Kernel
         self.watch = select.poll()
         self.watch.register(listener, select.POLLIN)
+        self.child_exited = adopt_orphans()
+        self.watch.register(self.child_exited[0], select.POLLIN)
 
     def running(self):
         return list({id(found): found for found in self.by_fd.values()}.values())
@@ -135,6 +160,9 @@ class Server:
             for fd, _ in self.watch.poll():
                 if fd == self.listener.fileno():
                     self.accept()
+                elif fd == self.child_exited[0]:
+                    drain(fd)
+                    self.reap_orphans()
                 elif fd in self.by_fd:
                     found = self.by_fd[fd]
                     if fd == found.exited:
@@ -198,7 +226,11 @@ class Server:
         status = 1
         try:
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            signal.set_wakeup_fd(-1)
+            signal.signal(signal.SIGCHLD, signal.SIG_DFL)
             signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
+            for fd in self.child_exited:
+                os.close(fd)
             for found in self.running():
                 found.stand_in.close()
                 os.close(found.exited)
@@ -225,6 +257,20 @@ class Server:
             pass
         found.stand_in.close()
         os.close(found.exited)
+        self.reap_orphans()  # those that exited while this kernel's zombie was first in line
+
+    def reap_orphans(self):
+        """Reap the children that have exited and are not kernels (a kernel is reaped when its pidfd
+        says so), until none is left or an exited kernel is first in line."""
+        kernels = {found.pid for found in self.running()}
+        while True:
+            try:
+                exited = os.waitid(os.P_ALL, 0, os.WEXITED | os.WNOHANG | os.WNOWAIT)
+            except ChildProcessError:
+                return
+            if exited is None or exited.si_pid in kernels:
+                return
+            os.waitpid(exited.si_pid, 0)
 
     def stop(self):
         for found in self.running():
