@@ -2,6 +2,7 @@
 waits until it is reaped (a zombie still counts against the cap)."""
 
 import os
+import signal
 import threading
 import time
 import uuid
@@ -31,7 +32,7 @@ def test_the_wait_ends_once_a_killed_process_is_reaped_not_when_it_leaves_the_gr
         time.sleep(300)
         os._exit(0)
     (cgroup / "cgroup.procs").write_text(str(child))
-    os.kill(child, 9)
+    os.kill(child, signal.SIGKILL)
     deadline = time.monotonic() + 10
     while (cgroup / "cgroup.procs").read_text().split() and time.monotonic() < deadline:
         time.sleep(0.01)

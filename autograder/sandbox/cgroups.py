@@ -35,7 +35,7 @@ def kill_cgroup(path):
     for entry in os.scandir(path):
         if entry.is_dir():
             kill_cgroup(entry.path)
-    for _ in range(100):  # killed processes leave the group once reaped
+    for _ in range(100):  # a killed process leaves cgroup.procs once it has exited (see wait_until_reaped)
         pids = [int(pid) for pid in Path(path, "cgroup.procs").read_text().split()]
         if not pids:
             break
