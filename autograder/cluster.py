@@ -22,6 +22,8 @@ from .intake.submissions import Submission
 from .results import GRADED, GradeResult
 from .workspace import import_grading
 
+SCHEDULER_TIMEOUT_S = 20  # how long to try to reach the scheduler before saying it cannot be reached
+
 
 def pack(root, paths):
     """A zip (bytes) of the given files and folders, relative to root."""
@@ -77,7 +79,7 @@ def cluster_client(scheduler):
     from distributed import Client
 
     try:
-        client = Client(scheduler, timeout="20s")
+        client = Client(scheduler, timeout=f"{SCHEDULER_TIMEOUT_S}s")
     except OSError as error:
         raise RuntimeError(
             f"cannot reach the Dask scheduler at {scheduler}: {error}. "

@@ -6,6 +6,7 @@ stand-in dies."""
 import glob
 import json
 import os
+import shutil
 import signal
 import socket
 import time
@@ -36,6 +37,7 @@ def sandbox_of(assignment, folder, monkeypatch):
             yield folder, runtime, server
     finally:
         kill_cgroup(cgroup)
+        shutil.rmtree(runtime, ignore_errors=True)  # under /tmp, not the test's folder
 
 
 @pytest.fixture
@@ -149,6 +151,26 @@ def test_a_kernel_imports_only_the_course_modules_its_exercise_allows(lenet_kern
     for path in [os.path.join(COURSE_FILES, name) for name in ("training.py", "geometry.py")] + compiled:
         assert lenet_kernel.run(f"open({path!r}, 'rb').read()")[1] == "PermissionError", path
     assert lenet_kernel.run(f"{WITHOUT_THE_MESSAGE}\nimport convnets.training")[1] == "PermissionError"
+
+
+FIRST_DISPATCH_MODE = """
+import sys, torch
+from torch.utils._python_dispatch import TorchDispatchMode
+
+class Passing(TorchDispatchMode):
+    def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+        return func(*args, **(kwargs or {}))
+
+known = set(sys.modules)
+with Passing():
+    torch.ones(2) + 1
+"""
+
+
+def test_a_pytorch_kernel_imports_nothing_for_the_harness_first_dispatch_mode(lenet_kernel):
+    """check_model records feature maps in a TorchDispatchMode, whose first use imports
+    torch._dynamo: a second of CPU per notebook, unless the server has imported it."""
+    assert lenet_kernel.value("sorted(set(sys.modules) - known)", setup=FIRST_DISPATCH_MODE) == []
 
 
 MAPPED_BYTES = """
@@ -383,6 +405,7 @@ def test_without_a_server_the_stand_in_says_so(tmp_path, monkeypatch, capfd):
     finally:
         manager.shutdown_kernel(now=True)
         kill_cgroup(cgroup)
+        shutil.rmtree(runtime, ignore_errors=True)
 
 
 def test_a_forked_kernel_grades_at_the_servers_niceness_in_a_session_of_its_own(sandbox):
